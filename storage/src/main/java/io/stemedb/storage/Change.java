@@ -1,0 +1,51 @@
+package io.stemedb.storage;
+
+import io.stemedb.model.Assertion;
+import io.stemedb.model.Stance;
+import java.util.Objects;
+
+/**
+ * One requested change to the state. A request is a list of changes applied all-or-nothing; a log
+ * entry carries one or more requests. Changes carry no log position: the store assigns index and epoch
+ * when it applies them, so the same request gives the same state on every replica.
+ */
+public sealed interface Change {
+
+  /** Add a claim; {@code claim.index()} and {@code claim.epoch()} are ignored. */
+  record AddClaim(Assertion claim) implements Change {
+    public AddClaim {
+      Objects.requireNonNull(claim, "claim");
+    }
+  }
+
+  /** Withdraw a claim; {@code forced} when an admin retracts another agent's claim. */
+  record Retract(String assertionId, String agent, boolean forced) implements Change {
+    public Retract {
+      Objects.requireNonNull(assertionId, "assertionId");
+      Objects.requireNonNull(agent, "agent");
+    }
+  }
+
+  record CastVote(String assertionId, String agent, Stance stance) implements Change {
+    public CastVote {
+      Objects.requireNonNull(assertionId, "assertionId");
+      Objects.requireNonNull(agent, "agent");
+      Objects.requireNonNull(stance, "stance");
+    }
+  }
+
+  record SetAgent(String agent, double authority, String description) implements Change {
+    public SetAgent {
+      Objects.requireNonNull(agent, "agent");
+      Objects.requireNonNull(description, "description");
+    }
+  }
+
+  /** Open the next epoch for {@code subject}, or for every subject when it is {@code *}. */
+  record OpenEpoch(String subject, String reason) implements Change {
+    public OpenEpoch {
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+}

@@ -1,0 +1,496 @@
+package io.stemedb.storage;
+
+import io.stemedb.lenses.Records;
+import io.stemedb.model.AgentSetting;
+import io.stemedb.model.Assertion;
+import io.stemedb.model.EpochOpening;
+import io.stemedb.model.Hashing;
+import io.stemedb.model.Retraction;
+import io.stemedb.model.StoredRecord;
+import io.stemedb.model.Vote;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import org.mapdb.Atomic;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.DBMaker;
+import org.mapdb.HTreeMap;
+import org.mapdb.Serializer;
+
+/**
+ * The replica's state on one MapDB file: every record ever applied, the indexes reads need, the
+ * Merkle tree, and the applied log index.
+ *
+ * <p><b>Layout.</b> {@code log} holds every record's content under (index, seq) — the one copy of
+ * each record; every other map is an index pointing into it:
+ *
+ * <pre>
+ *   log          (index u64, seq u32)                          -> record content (RecordCodec)
+ *   claims       id(32)                                        -> log key          (by id, dedupe)
+ *   claimIndex   (subject, predicate, epoch u64, index u64, seq u32) -> ()        (resolve, history)
+ *   retractions  id(32)                                        -> log key
+ *   votes        (id(32), agent, index u64, seq u32)           -> log key
+ *   agents       (agent, index u64, seq u32)                   -> log key          (authority as of N)
+ *   epochs       (subject-or-*, index u64, seq u32)            -> ()               (epoch as of N)
+ *   merkle       page                                          -> 64 bucket states
+ * </pre>
+ *
+ * Every record carries its index, so a read "as of index N" is a range over these keys and needs no
+ * separate history.
+ *
+ * <p><b>Atomicity.</b> MapDB runs with its write-ahead log ({@code transactionEnable}); {@link #commit()}
+ * makes everything applied so far durable at once, and is only ever called between entries. After a
+ * crash the file therefore holds all of each entry up to the last commit, with its index, and nothing
+ * of later ones: the Raft log, which is the durable record, replays those. Committing is the caller's
+ * choice of cadence because each commit costs an fsync and a checksum pass (milliseconds).
+ *
+ * <p><b>Totality.</b> {@link #apply} never throws on any content: each request is planned first
+ * against the state (duplicates, conflicts, missing claims, ownership), and a request with any
+ * rejected change writes nothing. Only an I/O failure escapes, after which the store refuses further
+ * writes until reopened (the file then rolls back to the last commit).
+ */
+public final class Store implements AutoCloseable {
+  private static final String FORMAT = "stemedb-store-1";
+  private static final byte[] NOTHING = new byte[0];
+
+  private final Path file;
+  private final DB db;
+  private final BTreeMap<byte[], byte[]> log;
+  private final HTreeMap<byte[], byte[]> claims;
+  private final BTreeMap<byte[], byte[]> claimIndex;
+  private final HTreeMap<byte[], byte[]> retractions;
+  private final BTreeMap<byte[], byte[]> votes;
+  private final BTreeMap<byte[], byte[]> agents;
+  private final BTreeMap<byte[], byte[]> epochs;
+  private final HTreeMap<Integer, byte[]> merklePages;
+  private final Atomic.Long appliedIndex;
+  private final Atomic.Long appliedTerm;
+  private final MerkleTree merkle;
+  private volatile long committedIndex;
+  private volatile boolean failed;
+
+  private Store(Path file, DB db) {
+    this.file = file;
+    this.db = db;
+    this.log = db.treeMap("log", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    this.claims = db.hashMap("claims", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    this.claimIndex =
+        db.treeMap("claimIndex", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    this.retractions =
+        db.hashMap("retractions", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    this.votes = db.treeMap("votes", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    this.agents = db.treeMap("agents", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    this.epochs = db.treeMap("epochs", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    this.merklePages =
+        db.hashMap("merkle", Serializer.INTEGER, Serializer.BYTE_ARRAY).createOrOpen();
+    this.appliedIndex = db.atomicLong("appliedIndex").createOrOpen();
+    this.appliedTerm = db.atomicLong("appliedTerm").createOrOpen();
+    Atomic.String format = db.atomicString("format").createOrOpen();
+    if (format.get() == null || format.get().isEmpty()) {
+      format.set(FORMAT);
+      db.commit();
+    } else if (!FORMAT.equals(format.get())) {
+      db.close();
+      throw new CorruptStoreException(
+          file + " is in format " + format.get() + ", this build reads " + FORMAT);
+    }
+    this.merkle = MerkleTree.load(merklePages);
+    this.committedIndex = appliedIndex.get();
+  }
+
+  /**
+   * Opens (or creates) the store in {@code file}. Cost is independent of the data size: the maps are
+   * opened, not scanned, and the Merkle tree is 64 small pages.
+   */
+  public static Store open(Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create the directory of " + file, e);
+    }
+    DB db =
+        DBMaker.fileDB(file.toFile())
+            .transactionEnable()
+            .fileMmapEnableIfSupported()
+            .fileMmapPreclearDisable()
+            .cleanerHackEnable()
+            .closeOnJvmShutdown()
+            .make();
+    return new Store(file, db);
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  // ---------------------------------------------------------------------------------------- writes
+
+  /**
+   * Applies one log entry: its requests in order, each all-or-nothing, and then records {@code index}
+   * and {@code term} as applied. An entry at or below the applied index was applied before (a replay
+   * after restart) and is skipped.
+   */
+  public synchronized ApplyResult apply(long index, long term, List<List<Change>> requests) {
+    if (failed) {
+      throw new StoreFailedException("the store failed earlier and must be reopened: " + file);
+    }
+    if (index <= appliedIndex.get()) {
+      return ApplyResult.ALREADY_APPLIED;
+    }
+    try {
+      Entry entry = new Entry(index);
+      List<List<Outcome>> outcomes = new ArrayList<>(requests.size());
+      for (List<Change> request : requests) {
+        outcomes.add(applyRequest(entry, request));
+      }
+      merkle.flush(merklePages);
+      appliedIndex.set(index);
+      appliedTerm.set(term);
+      return new ApplyResult(false, outcomes);
+    } catch (RuntimeException | Error e) {
+      failed = true;
+      throw new StoreFailedException("applying index " + index + " failed; reopen the store", e);
+    }
+  }
+
+  /** {@link #apply} for an entry holding a single request. */
+  public ApplyResult apply(long index, long term, Change... request) {
+    return apply(index, term, List.of(List.of(request)));
+  }
+
+  /** Makes everything applied so far durable (fsync). Never called in the middle of an entry. */
+  public synchronized void commit() {
+    if (failed) {
+      throw new StoreFailedException("the store failed earlier and must be reopened: " + file);
+    }
+    db.commit();
+    committedIndex = appliedIndex.get();
+  }
+
+  /** The position inside the log entry being applied. */
+  private static final class Entry {
+    final long index;
+    int seq;
+
+    Entry(long index) {
+      this.index = index;
+    }
+
+    byte[] nextKey() {
+      return Keys.key().u64(index).u32(seq++).build();
+    }
+  }
+
+  private List<Outcome> applyRequest(Entry entry, List<Change> request) {
+    RequestPlan plan = new RequestPlan(this, entry.index);
+    List<Outcome> outcomes = new ArrayList<>(request.size());
+    boolean rejected = false;
+    for (Change change : request) {
+      Outcome outcome = plan.plan(change);
+      rejected |= outcome.status().rejected();
+      outcomes.add(outcome);
+    }
+    if (rejected) {
+      return outcomes.stream().map(o -> o.status().rejected() ? o : Outcome.ABORTED).toList();
+    }
+    for (StoredRecord record : plan.records()) {
+      write(entry.nextKey(), record);
+    }
+    return outcomes;
+  }
+
+  private void write(byte[] logKey, StoredRecord record) {
+    byte[] content = RecordCodec.encode(record);
+    log.put(logKey, content);
+    if (record instanceof Assertion a) {
+      claims.put(Keys.id(a.id()), logKey);
+      claimIndex.put(claimKey(a.subject(), a.predicate(), a.epoch(), logKey), NOTHING);
+    } else if (record instanceof Retraction r) {
+      retractions.put(Keys.id(r.assertionId()), logKey);
+    } else if (record instanceof Vote v) {
+      votes.put(concat(Keys.key().id(v.assertionId()).string(v.agent()).build(), logKey), logKey);
+    } else if (record instanceof AgentSetting s) {
+      agents.put(concat(Keys.key().string(s.agent()).build(), logKey), logKey);
+    } else if (record instanceof EpochOpening e) {
+      epochs.put(concat(Keys.key().string(e.subject()).build(), logKey), NOTHING);
+    }
+    merkle.add(merkleKey(record), content);
+  }
+
+  private static byte[] claimKey(String subject, String predicate, long epoch, byte[] logKey) {
+    return concat(Keys.key().string(subject).string(predicate).u64(epoch).build(), logKey);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  // ----------------------------------------------------------------------------------------- reads
+  // Reads need no lock: every record carries its index, so a read bounded by an applied index sees
+  // exactly the state at that index even while a later entry is being applied.
+
+  public long appliedIndex() {
+    return appliedIndex.get();
+  }
+
+  public long appliedTerm() {
+    return appliedTerm.get();
+  }
+
+  /** The applied index as of the last {@link #commit()}: what survives a crash right now. */
+  public long committedIndex() {
+    return committedIndex;
+  }
+
+  public Optional<Assertion> claim(String id) {
+    if (!io.stemedb.model.AssertionId.isWellFormed(id)) {
+      return Optional.empty();
+    }
+    byte[] logKey = claims.get(Keys.id(id));
+    return logKey == null ? Optional.empty() : Optional.of((Assertion) record(logKey));
+  }
+
+  public Optional<Retraction> retraction(String assertionId) {
+    if (!io.stemedb.model.AssertionId.isWellFormed(assertionId)) {
+      return Optional.empty();
+    }
+    byte[] logKey = retractions.get(Keys.id(assertionId));
+    return logKey == null ? Optional.empty() : Optional.of((Retraction) record(logKey));
+  }
+
+  /** Every vote ever cast on a claim (all versions), in (agent, index) order. */
+  public List<Vote> votes(String assertionId) {
+    List<Vote> out = new ArrayList<>();
+    if (!io.stemedb.model.AssertionId.isWellFormed(assertionId)) {
+      return out;
+    }
+    for (byte[] logKey : votes.prefixSubMap(Keys.id(assertionId)).values()) {
+      out.add((Vote) record(logKey));
+    }
+    return out;
+  }
+
+  /** The latest vote of {@code agent} on a claim, if any. */
+  Optional<Vote> latestVote(String assertionId, String agent) {
+    NavigableMap<byte[], byte[]> versions =
+        votes.prefixSubMap(Keys.key().id(assertionId).string(agent).build());
+    return versions.isEmpty()
+        ? Optional.empty()
+        : Optional.of((Vote) record(versions.lastEntry().getValue()));
+  }
+
+  /**
+   * What the lenses read for (subject, predicate) in one epoch as of {@code asOfIndex}: the claims, the
+   * retractions and votes on them, and the authority history of every agent that claimed or voted.
+   */
+  public Records records(String subject, String predicate, long epoch, long asOfIndex) {
+    List<Assertion> found = new ArrayList<>();
+    for (byte[] key :
+        claimIndex.prefixSubMap(Keys.key().string(subject).string(predicate).u64(epoch).build())
+            .keySet()) {
+      byte[] logKey = java.util.Arrays.copyOfRange(key, key.length - 12, key.length);
+      if (Keys.longAt(logKey, 0) > asOfIndex) {
+        break;
+      }
+      found.add((Assertion) record(logKey));
+    }
+    List<Retraction> retracted = new ArrayList<>();
+    List<Vote> cast = new ArrayList<>();
+    Set<String> involved = new LinkedHashSet<>();
+    for (Assertion a : found) {
+      involved.add(a.agent());
+      retraction(a.id()).filter(r -> r.index() <= asOfIndex).ifPresent(retracted::add);
+      for (Vote v : votes(a.id())) {
+        if (v.index() <= asOfIndex) {
+          cast.add(v);
+          involved.add(v.agent());
+        }
+      }
+    }
+    List<AgentSetting> settings = new ArrayList<>();
+    for (String agent : involved) {
+      settings.addAll(agentHistory(agent, asOfIndex));
+    }
+    return new Records(found, retracted, cast, settings);
+  }
+
+  /**
+   * The epoch of {@code subject} as of {@code asOfIndex}: how many openings for it or for {@code *}
+   * were applied at or before that index.
+   */
+  public long epoch(String subject, long asOfIndex) {
+    return openings(subject, asOfIndex)
+        + (subject.equals(EpochOpening.ALL_SUBJECTS) ? 0 : openings(EpochOpening.ALL_SUBJECTS, asOfIndex));
+  }
+
+  /** Openings of exactly {@code subject} (which may be {@code *}) at or before {@code asOfIndex}. */
+  long openings(String subject, long asOfIndex) {
+    NavigableMap<byte[], byte[]> all = epochs.prefixSubMap(Keys.key().string(subject).build());
+    if (all.isEmpty()) {
+      return 0;
+    }
+    byte[] bound = Keys.key().string(subject).u64(asOfIndex).u32(-1).build();
+    return all.headMap(bound, true).size();
+  }
+
+  /** The predicates that have claims on {@code subject} in {@code epoch} as of {@code asOfIndex}. */
+  public List<String> predicates(String subject, long epoch, long asOfIndex) {
+    List<String> out = new ArrayList<>();
+    byte[] subjectPrefix = Keys.key().string(subject).build();
+    NavigableMap<byte[], byte[]> ofSubject = claimIndex.prefixSubMap(subjectPrefix);
+    byte[] cursor = ofSubject.isEmpty() ? null : ofSubject.firstKey();
+    while (cursor != null) {
+      String predicate = Keys.stringAt(cursor, subjectPrefix.length);
+      byte[] pePrefix = Keys.key().string(subject).string(predicate).u64(epoch).build();
+      NavigableMap<byte[], byte[]> inEpoch = claimIndex.prefixSubMap(pePrefix);
+      if (!inEpoch.isEmpty() && Keys.longAt(inEpoch.firstKey(), pePrefix.length) <= asOfIndex) {
+        out.add(predicate);
+      }
+      // Skip every key of this predicate: the next key after (subject, predicate, 0xff...) is the next
+      // predicate's first, because the predicate's terminator 0x00 sorts below any character.
+      byte[] past = Keys.key().string(subject).string(predicate).build();
+      past[past.length - 1] = 1;
+      cursor = ofSubject.ceilingKey(past);
+    }
+    return out;
+  }
+
+  /** The agent's setting in force at {@code asOfIndex}, if it was ever configured by then. */
+  public Optional<AgentSetting> agent(String agent, long asOfIndex) {
+    List<AgentSetting> history = agentHistory(agent, asOfIndex);
+    return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
+  }
+
+  /** Every setting of {@code agent} at or before {@code asOfIndex}, oldest first. */
+  public List<AgentSetting> agentHistory(String agent, long asOfIndex) {
+    List<AgentSetting> out = new ArrayList<>();
+    for (byte[] logKey : agents.prefixSubMap(Keys.key().string(agent).build()).values()) {
+      if (Keys.longAt(logKey, 0) > asOfIndex) {
+        break;
+      }
+      out.add((AgentSetting) record(logKey));
+    }
+    return out;
+  }
+
+  /** The current setting of every configured agent as of {@code asOfIndex}, by agent name. */
+  public List<AgentSetting> agents(long asOfIndex) {
+    Map<String, AgentSetting> latest = new LinkedHashMap<>();
+    for (byte[] logKey : agents.values()) {
+      if (Keys.longAt(logKey, 0) <= asOfIndex) {
+        AgentSetting s = (AgentSetting) record(logKey);
+        latest.put(s.agent(), s);
+      }
+    }
+    return List.copyOf(latest.values());
+  }
+
+  /** Records applied after {@code afterIndex}, in log order, at most {@code limit}: export and watch. */
+  public List<StoredRecord> recordsAfter(long afterIndex, int limit) {
+    List<StoredRecord> out = new ArrayList<>(Math.min(limit, 1024));
+    for (Map.Entry<byte[], byte[]> e :
+        log.tailMap(Keys.key().u64(afterIndex).u32(-1).build(), false).entrySet()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      out.add(RecordCodec.decode(e.getValue(), Keys.longAt(e.getKey(), 0)));
+    }
+    return out;
+  }
+
+  /**
+   * The claims on a subject (and predicate, when given) applied after {@code afterIndex}, in log
+   * order, at most {@code limit}: the API's history. For one predicate the key order already is log
+   * order (a subject's epochs only grow with the index); for a whole subject the predicates' runs are
+   * merged.
+   */
+  public List<Assertion> history(String subject, String predicate, long afterIndex, int limit) {
+    byte[] prefix =
+        predicate == null
+            ? Keys.key().string(subject).build()
+            : Keys.key().string(subject).string(predicate).build();
+    List<byte[]> logKeys = new ArrayList<>();
+    for (byte[] key : claimIndex.prefixSubMap(prefix).keySet()) {
+      byte[] logKey = java.util.Arrays.copyOfRange(key, key.length - 12, key.length);
+      if (Keys.longAt(logKey, 0) > afterIndex) {
+        logKeys.add(logKey);
+      }
+    }
+    if (predicate == null) {
+      logKeys.sort(java.util.Arrays::compareUnsigned);
+    }
+    List<Assertion> out = new ArrayList<>(Math.min(limit, logKeys.size()));
+    for (byte[] logKey : logKeys.subList(0, Math.min(limit, logKeys.size()))) {
+      out.add((Assertion) record(logKey));
+    }
+    return out;
+  }
+
+  private StoredRecord record(byte[] logKey) {
+    byte[] content = log.get(logKey);
+    if (content == null) {
+      throw new CorruptStoreException("an index points at a missing record: " + Keys.longAt(logKey, 0));
+    }
+    return RecordCodec.decode(content, Keys.longAt(logKey, 0));
+  }
+
+  // ---------------------------------------------------------------------------------------- merkle
+
+  /** The Merkle summary at the applied index (consistent: taken under the apply lock). */
+  public synchronized MerkleSummary merkle() {
+    return new MerkleSummary(
+        appliedIndex.get(), merkle.rootHex(), merkle.records(), merkle.nonEmptyBuckets());
+  }
+
+  /**
+   * Recomputes the tree from the records themselves, ignoring the stored bucket states: what an offline
+   * verification compares with the incremental tree (and with a backup's manifest).
+   */
+  public MerkleTree recomputeMerkle() {
+    MerkleTree fresh = new MerkleTree();
+    for (Map.Entry<byte[], byte[]> e : log.entrySet()) {
+      StoredRecord r = RecordCodec.decode(e.getValue(), Keys.longAt(e.getKey(), 0));
+      fresh.add(merkleKey(r), e.getValue());
+    }
+    return fresh;
+  }
+
+  static byte[] merkleKey(StoredRecord r) {
+    if (r instanceof Assertion a) {
+      return Keys.id(a.id());
+    } else if (r instanceof Retraction x) {
+      return Keys.id(x.assertionId());
+    } else if (r instanceof Vote v) {
+      return Keys.id(v.assertionId());
+    } else if (r instanceof AgentSetting s) {
+      return Hashing.sha256("agent\0" + s.agent());
+    } else {
+      return Hashing.sha256("epoch\0" + ((EpochOpening) r).subject());
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!db.isClosed()) {
+      if (!failed) {
+        db.commit();
+      }
+      db.close();
+    }
+  }
+
+}

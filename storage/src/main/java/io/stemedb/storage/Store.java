@@ -60,6 +60,7 @@ import org.mapdb.Serializer;
 public final class Store implements AutoCloseable {
   private static final String FORMAT = "stemedb-store-1";
   private static final byte[] NOTHING = new byte[0];
+  private static final int NODE_SIZE = 16;
 
   private final Path file;
   private final DB db;
@@ -80,10 +81,18 @@ public final class Store implements AutoCloseable {
   private Store(Path file, DB db) {
     this.file = file;
     this.db = db;
-    this.log = db.treeMap("log", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    // Record bodies live outside the B-tree nodes and nodes are small: MapDB re-serialises a whole node
+    // on every put, and appends always hit the right-most leaf (measured: 14.5k -> 25k claims/s).
+    this.log =
+        db.treeMap("log", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+            .valuesOutsideNodesEnable()
+            .maxNodeSize(NODE_SIZE)
+            .createOrOpen();
     this.claims = db.hashMap("claims", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
     this.claimIndex =
-        db.treeMap("claimIndex", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+        db.treeMap("claimIndex", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+            .maxNodeSize(NODE_SIZE)
+            .createOrOpen();
     this.retractions =
         db.hashMap("retractions", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
     this.votes = db.treeMap("votes", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();

@@ -1,0 +1,119 @@
+package io.stemedb.tools.bench;
+
+import io.stemedb.model.Assertion;
+import io.stemedb.model.CanonicalJson;
+import io.stemedb.storage.Change;
+import io.stemedb.storage.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Storage apply throughput: N assertions applied in batches (one batch = one log entry) on one
+ * thread, as the Raft apply thread does, into a fresh MapDB file per run. Only {@code Store.apply}
+ * (and {@code commit}) is timed; building the claims is not.
+ */
+@Command(
+    name = "storage-apply",
+    mixinStandardHelpOptions = true,
+    description = "Measures storage apply throughput (assertions/s).")
+public final class StorageApplyBenchmark implements Callable<Integer> {
+  @Option(names = "--assertions", defaultValue = "1000000", description = "assertions per run")
+  int assertions;
+
+  @Option(names = "--batch", defaultValue = "1000", description = "assertions per log entry")
+  int batch;
+
+  @Option(
+      names = "--commit",
+      defaultValue = "end",
+      description = "when to commit MapDB: 'batch' (after every entry) or 'end' (once, as a timer would)")
+  String commit;
+
+  @Option(names = "--runs", defaultValue = "3", description = "runs; the median is reported")
+  int runs;
+
+  @Option(names = "--dir", description = "where to put the store files (default: a temp directory)")
+  Path dir;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new StorageApplyBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!commit.equals("batch") && !commit.equals("end")) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--commit must be batch or end");
+    }
+    System.out.printf(
+        "storage-apply: %,d assertions, batches of %,d, commit=%s, %d runs, %d cpus%n",
+        assertions, batch, commit, runs, Runtime.getRuntime().availableProcessors());
+    double[] rates = new double[runs];
+    for (int run = 0; run < runs; run++) {
+      rates[run] = oneRun(run);
+      System.out.printf("run %d: %,.0f assertions/s%n", run + 1, rates[run]);
+    }
+    Arrays.sort(rates);
+    System.out.printf("median: %,.0f assertions/s (min %,.0f, max %,.0f)%n",
+        rates[runs / 2], rates[0], rates[runs - 1]);
+    return 0;
+  }
+
+  private double oneRun(int run) throws Exception {
+    Path base = dir == null ? Files.createTempDirectory("stemedb-bench") : Files.createDirectories(dir);
+    Path file = base.resolve("apply-" + run + "-" + System.nanoTime() + ".db");
+    Random random = new Random(run);
+    long nanos = 0;
+    try (Store store = Store.open(file)) {
+      long index = 1;
+      for (int done = 0; done < assertions; done += batch) {
+        List<Change> request = claims(random, done, Math.min(batch, assertions - done));
+        long t0 = System.nanoTime();
+        store.apply(index++, 1, List.of(request));
+        if (commit.equals("batch")) {
+          store.commit();
+        }
+        nanos += System.nanoTime() - t0;
+      }
+      long t0 = System.nanoTime();
+      store.commit();
+      nanos += System.nanoTime() - t0;
+    } finally {
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(Path.of(file + ".wal.0"));
+      if (dir == null) {
+        try (var files = Files.walk(base)) {
+          files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+    return assertions / (nanos / 1e9);
+  }
+
+  /** Claims shaped like the product's: 100k subjects, 10 predicates, 20 agents, ~60-byte values. */
+  static List<Change> claims(Random random, int from, int n) {
+    List<Change> out = new ArrayList<>(n);
+    for (int i = from; i < from + n; i++) {
+      String value = CanonicalJson.quote("user" + random.nextInt(1_000_000) + "@example.com / note " + i);
+      out.add(
+          new Change.AddClaim(
+              Assertion.claim(
+                  "customer:" + random.nextInt(100_000),
+                  "attr" + random.nextInt(10),
+                  value,
+                  "agent-" + random.nextInt(20),
+                  (1 + random.nextInt(10)) / 10.0,
+                  1_793_527_200_000L + i,
+                  null)));
+    }
+    return out;
+  }
+}

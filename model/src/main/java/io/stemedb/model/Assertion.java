@@ -31,6 +31,10 @@ public record Assertion(
     Objects.requireNonNull(predicate, "predicate");
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(agent, "agent");
+    // NaN fails this test too: exact decimal support sums need a finite number.
+    if (!(confidence >= 0 && confidence <= 1)) {
+      throw new IllegalArgumentException("confidence must be between 0 and 1: " + confidence);
+    }
   }
 
   /** A new claim, its id computed from its content; {@code value} must already be canonical. */

@@ -65,9 +65,6 @@ final class RequestPlan {
     if (hasNul(claim.subject(), claim.predicate(), claim.agent())) {
       return invalid("subject, predicate and agent must not contain NUL");
     }
-    if (!(claim.confidence() >= 0 && claim.confidence() <= 1)) {
-      return invalid("confidence must be between 0 and 1");
-    }
     String expected =
         AssertionId.of(
             claim.subject(), claim.predicate(), claim.value(), claim.agent(), claim.observedAt());

@@ -457,6 +457,54 @@ public final class Store implements AutoCloseable {
     return RecordCodec.decode(content, Keys.longAt(logKey, 0));
   }
 
+  // ---------------------------------------------------------------------------- snapshot transfer
+
+  /**
+   * Up to {@code max} log records after position ({@code afterIndex}, {@code afterSeq}) and at or below
+   * {@code upToIndex}, in log order. Bounded by an applied index, the chunks of one transfer form a
+   * consistent copy of the state at that index even while later entries are being applied.
+   */
+  public List<LogRecord> logChunk(long afterIndex, int afterSeq, long upToIndex, int max) {
+    List<LogRecord> out = new ArrayList<>(Math.min(max, 4096));
+    byte[] from = Keys.key().u64(afterIndex).u32(afterSeq).build();
+    for (Map.Entry<byte[], byte[]> e : log.tailMap(from, false).entrySet()) {
+      long index = Keys.longAt(e.getKey(), 0);
+      if (index > upToIndex || out.size() >= max) {
+        break;
+      }
+      out.add(new LogRecord(index, Keys.intAt(e.getKey(), 8), e.getValue()));
+    }
+    return out;
+  }
+
+  /**
+   * Fills this store, which must be empty, with {@code records} at their original positions and marks
+   * it applied at ({@code index}, {@code term}): the install side of a snapshot transfer or restore.
+   * Commits as it goes so memory stays bounded; the applied index is set only at the end, so a crash
+   * part-way leaves a store that says it applied nothing and is simply refilled.
+   */
+  public synchronized void restore(Iterable<LogRecord> records, long index, long term) {
+    if (appliedIndex.get() != 0 || !log.isEmpty()) {
+      throw new IllegalStateException("restore needs an empty store, " + file + " is not");
+    }
+    long n = 0;
+    for (LogRecord r : records) {
+      if (r.index() > index) {
+        throw new IllegalArgumentException("record at " + r.index() + " is past the snapshot index " + index);
+      }
+      write(Keys.key().u64(r.index()).u32(r.seq()).build(), RecordCodec.decode(r.content(), r.index()));
+      if (++n % 10_000 == 0) {
+        merkle.flush(merklePages);
+        db.commit();
+      }
+    }
+    merkle.flush(merklePages);
+    appliedIndex.set(index);
+    appliedTerm.set(term);
+    db.commit();
+    committedIndex = index;
+  }
+
   // ---------------------------------------------------------------------------------------- merkle
 
   /** The Merkle summary at the applied index (consistent: taken under the apply lock). */

@@ -75,6 +75,7 @@ public final class Store implements AutoCloseable {
   private final Atomic.Long appliedIndex;
   private final Atomic.Long appliedTerm;
   private final MerkleTree merkle;
+  private volatile Position applied;
   private volatile long committedIndex;
   private volatile boolean failed;
 
@@ -112,6 +113,7 @@ public final class Store implements AutoCloseable {
           file + " is in format " + format.get() + ", this build reads " + FORMAT);
     }
     this.merkle = MerkleTree.load(merklePages);
+    this.applied = new Position(appliedIndex.get(), appliedTerm.get());
     this.committedIndex = appliedIndex.get();
   }
 
@@ -154,7 +156,7 @@ public final class Store implements AutoCloseable {
     if (failed) {
       throw new StoreFailedException("the store failed earlier and must be reopened: " + file);
     }
-    if (index <= appliedIndex.get()) {
+    if (index <= applied.index()) {
       return ApplyResult.ALREADY_APPLIED;
     }
     try {
@@ -166,6 +168,7 @@ public final class Store implements AutoCloseable {
       merkle.flush(merklePages);
       appliedIndex.set(index);
       appliedTerm.set(term);
+      applied = new Position(index, term);
       return new ApplyResult(false, outcomes);
     } catch (RuntimeException | Error e) {
       failed = true;
@@ -184,7 +187,7 @@ public final class Store implements AutoCloseable {
       throw new StoreFailedException("the store failed earlier and must be reopened: " + file);
     }
     db.commit();
-    committedIndex = appliedIndex.get();
+    committedIndex = applied.index();
   }
 
   /** The position inside the log entry being applied. */
@@ -252,12 +255,20 @@ public final class Store implements AutoCloseable {
   // Reads need no lock: every record carries its index, so a read bounded by an applied index sees
   // exactly the state at that index even while a later entry is being applied.
 
+  /** The log position of the last applied entry (index 0 when nothing was applied). */
+  public record Position(long index, long term) {}
+
+  /** The last applied entry's index and term, read together. */
+  public Position applied() {
+    return applied;
+  }
+
   public long appliedIndex() {
-    return appliedIndex.get();
+    return applied.index();
   }
 
   public long appliedTerm() {
-    return appliedTerm.get();
+    return applied.term();
   }
 
   /** The applied index as of the last {@link #commit()}: what survives a crash right now. */
@@ -502,6 +513,7 @@ public final class Store implements AutoCloseable {
     appliedIndex.set(index);
     appliedTerm.set(term);
     db.commit();
+    applied = new Position(index, term);
     committedIndex = index;
   }
 
@@ -510,7 +522,7 @@ public final class Store implements AutoCloseable {
   /** The Merkle summary at the applied index (consistent: taken under the apply lock). */
   public synchronized MerkleSummary merkle() {
     return new MerkleSummary(
-        appliedIndex.get(), merkle.rootHex(), merkle.records(), merkle.nonEmptyBuckets());
+        applied.index(), merkle.rootHex(), merkle.records(), merkle.nonEmptyBuckets());
   }
 
   /**

@@ -1,0 +1,210 @@
+package io.stemedb.raft;
+
+import io.stemedb.model.Assertion;
+import io.stemedb.model.CanonicalJson;
+import io.stemedb.model.Stance;
+import io.stemedb.raft.proto.AgentUpdate;
+import io.stemedb.raft.proto.Claim;
+import io.stemedb.raft.proto.EntryReply;
+import io.stemedb.raft.proto.EpochOpen;
+import io.stemedb.raft.proto.LogEntry;
+import io.stemedb.raft.proto.Request;
+import io.stemedb.raft.proto.RequestReply;
+import io.stemedb.raft.proto.Retraction;
+import io.stemedb.raft.proto.VoteCast;
+import io.stemedb.storage.ApplyResult;
+import io.stemedb.storage.Change;
+import io.stemedb.storage.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Translation between the Raft log's Protobuf schema ({@code commands.proto}) and the storage's
+ * {@link Change}s and {@link Outcome}s. The three steps of a write each have one method here:
+ * {@link #encodeProposal} on the node that received it, {@link #completeOnLeader} in the leader's
+ * {@code startTransaction}, {@link #decodeEntry} in every replica's {@code applyTransaction}.
+ */
+final class Commands {
+  private Commands() {}
+
+  /** A client's requests as the proposal sent to the leader (claims may lack id and observedAt). */
+  static LogEntry encodeProposal(List<List<Proposal>> requests) {
+    LogEntry.Builder entry = LogEntry.newBuilder();
+    for (List<Proposal> request : requests) {
+      Request.Builder r = entry.addRequestsBuilder();
+      for (Proposal p : request) {
+        io.stemedb.raft.proto.Change.Builder c = r.addChangesBuilder();
+        if (p instanceof Proposal.Claim claim) {
+          Claim.Builder b =
+              c.getClaimBuilder()
+                  .setSubject(claim.subject())
+                  .setPredicate(claim.predicate())
+                  .setValue(claim.value())
+                  .setAgent(claim.agent())
+                  .setConfidence(claim.confidence());
+          if (claim.observedAt() != null) {
+            b.setObservedAtMs(claim.observedAt());
+          }
+          if (claim.source() != null) {
+            b.setSource(claim.source());
+          }
+        } else {
+          encodeOther(((Proposal.Other) p).change(), c);
+        }
+      }
+    }
+    return entry.build();
+  }
+
+  /**
+   * The leader's part, before the entry is appended: every default that must be equal on all
+   * replicas is filled here (observedAt from the leader's clock, the canonical value, the content id),
+   * and every claim is checked, so that an invalid proposal never enters the log.
+   *
+   * @throws IllegalArgumentException naming the request, change and rule when a proposal is invalid
+   */
+  static LogEntry completeOnLeader(LogEntry proposal, long nowMillis) {
+    LogEntry.Builder entry = proposal.toBuilder();
+    for (int r = 0; r < entry.getRequestsCount(); r++) {
+      Request.Builder request = entry.getRequestsBuilder(r);
+      if (request.getChangesCount() == 0) {
+        throw new IllegalArgumentException("request " + r + " has no changes");
+      }
+      for (int c = 0; c < request.getChangesCount(); c++) {
+        io.stemedb.raft.proto.Change.Builder change = request.getChangesBuilder(c);
+        if (change.getKindCase() == io.stemedb.raft.proto.Change.KindCase.KIND_NOT_SET) {
+          throw new IllegalArgumentException("request " + r + ", change " + c + " is empty");
+        }
+        if (!change.hasClaim()) {
+          continue;
+        }
+        Claim.Builder claim = change.getClaimBuilder();
+        try {
+          if (!claim.hasObservedAtMs()) {
+            claim.setObservedAtMs(nowMillis);
+          }
+          claim.setValue(CanonicalJson.canonicalize(claim.getValue()));
+          Assertion computed = toAssertion(claim.setId("").build(), true);
+          if (!proposal.getRequests(r).getChanges(c).getClaim().getId().isEmpty()
+              && !proposal.getRequests(r).getChanges(c).getClaim().getId().equals(computed.id())) {
+            throw new IllegalArgumentException("id is not the content address of the claim");
+          }
+          claim.setId(computed.id());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "request " + r + ", change " + c + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return entry.build();
+  }
+
+  /** A committed entry as storage requests; a request that cannot be decoded becomes {@code null}. */
+  static List<List<Change>> decodeEntry(LogEntry entry) {
+    List<List<Change>> requests = new ArrayList<>(entry.getRequestsCount());
+    for (Request request : entry.getRequestsList()) {
+      try {
+        List<Change> changes = new ArrayList<>(request.getChangesCount());
+        for (io.stemedb.raft.proto.Change c : request.getChangesList()) {
+          changes.add(decodeChange(c));
+        }
+        requests.add(changes);
+      } catch (RuntimeException e) {
+        requests.add(null); // only a log written by a broken leader gets here; apply stays total
+      }
+    }
+    return requests;
+  }
+
+  private static Change decodeChange(io.stemedb.raft.proto.Change c) {
+    switch (c.getKindCase()) {
+      case CLAIM:
+        return new Change.AddClaim(toAssertion(c.getClaim(), false));
+      case RETRACTION:
+        Retraction r = c.getRetraction();
+        return new Change.Retract(r.getAssertionId(), r.getAgent(), r.getForced());
+      case VOTE:
+        VoteCast v = c.getVote();
+        return new Change.CastVote(
+            v.getAssertionId(), v.getAgent(),
+            v.getStance() == VoteCast.Stance.DISPUTE ? Stance.DISPUTE : Stance.ENDORSE);
+      case AGENT:
+        AgentUpdate a = c.getAgent();
+        return new Change.SetAgent(a.getAgent(), a.getAuthority(), a.getDescription());
+      case EPOCH:
+        EpochOpen e = c.getEpoch();
+        return new Change.OpenEpoch(e.getSubject(), e.getReason());
+      default:
+        throw new IllegalArgumentException("empty change");
+    }
+  }
+
+  /** With {@code computeId}, the id is derived from the content (leader); else taken as logged. */
+  private static Assertion toAssertion(Claim c, boolean computeId) {
+    if (!c.hasObservedAtMs()) {
+      throw new IllegalArgumentException("observedAt missing");
+    }
+    String source = c.hasSource() ? c.getSource() : null;
+    Assertion a =
+        Assertion.claim(
+            c.getSubject(), c.getPredicate(), c.getValue(), c.getAgent(), c.getConfidence(),
+            c.getObservedAtMs(), source);
+    if (computeId) {
+      return a;
+    }
+    return new Assertion(
+        c.getId(), a.subject(), a.predicate(), a.value(), a.agent(), a.confidence(),
+        a.observedAt(), a.source(), 0, 0);
+  }
+
+  private static void encodeOther(Change change, io.stemedb.raft.proto.Change.Builder c) {
+    if (change instanceof Change.Retract r) {
+      c.setRetraction(
+          Retraction.newBuilder().setAssertionId(r.assertionId()).setAgent(r.agent()).setForced(r.forced()));
+    } else if (change instanceof Change.CastVote v) {
+      c.setVote(
+          VoteCast.newBuilder()
+              .setAssertionId(v.assertionId())
+              .setAgent(v.agent())
+              .setStance(v.stance() == Stance.DISPUTE ? VoteCast.Stance.DISPUTE : VoteCast.Stance.ENDORSE));
+    } else if (change instanceof Change.SetAgent s) {
+      c.setAgent(
+          AgentUpdate.newBuilder().setAgent(s.agent()).setAuthority(s.authority()).setDescription(s.description()));
+    } else if (change instanceof Change.OpenEpoch e) {
+      c.setEpoch(EpochOpen.newBuilder().setSubject(e.subject()).setReason(e.reason()));
+    } else {
+      throw new IllegalArgumentException("unexpected change " + change);
+    }
+  }
+
+  /** The state machine's answer, aligned with the entry's requests. */
+  static EntryReply encodeReply(ApplyResult result) {
+    EntryReply.Builder reply = EntryReply.newBuilder();
+    for (List<Outcome> request : result.requests()) {
+      RequestReply.Builder r = reply.addRequestsBuilder();
+      for (Outcome o : request) {
+        r.addOutcomesBuilder()
+            .setStatus(io.stemedb.raft.proto.Outcome.Status.forNumber(o.status().ordinal()))
+            .setIndex(o.index())
+            .setEpoch(o.epoch())
+            .setMessage(o.message() == null ? "" : o.message());
+      }
+    }
+    return reply.build();
+  }
+
+  static List<List<Outcome>> decodeReply(EntryReply reply) {
+    List<List<Outcome>> out = new ArrayList<>(reply.getRequestsCount());
+    for (RequestReply r : reply.getRequestsList()) {
+      List<Outcome> outcomes = new ArrayList<>(r.getOutcomesCount());
+      for (io.stemedb.raft.proto.Outcome o : r.getOutcomesList()) {
+        outcomes.add(
+            new Outcome(
+                Outcome.Status.values()[o.getStatusValue()], o.getIndex(), o.getEpoch(),
+                o.getMessage().isEmpty() ? null : o.getMessage()));
+      }
+      out.add(outcomes);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+package io.stemedb.raft;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a node needs to join its cluster. The Raft group is identified by {@code clusterName}, so
+ * every node of a cluster must use the same name; peers carry their election priority (a higher
+ * priority becomes leader when it can).
+ *
+ * @param snapshotEveryEntries take a snapshot (and purge the log behind it) after this many entries
+ * @param commitInterval how often the store is committed to disk between snapshots (the Raft log
+ *     covers the rest; this only bounds how much a restart replays)
+ * @param requestTimeout how long a write or a linearizable read waits for a quorum before answering
+ *     "unavailable"
+ * @param electionTimeoutMin Raft election timeout range (followers wait this long without a
+ *     heartbeat before standing); failover takes about this long
+ * @param purgeGap entries purged at a time behind a snapshot
+ * @param logSegmentBytes Raft log segment size; only closed segments are purged, so this is also the
+ *     granularity of log purging
+ */
+public record NodeConfig(
+    String nodeId,
+    String raftHost,
+    int raftPort,
+    List<Peer> peers,
+    Path dataDir,
+    String clusterName,
+    long snapshotEveryEntries,
+    Duration commitInterval,
+    Duration requestTimeout,
+    Duration electionTimeoutMin,
+    Duration electionTimeoutMax,
+    int purgeGap,
+    long logSegmentBytes) {
+
+  /** A voting member of the cluster. */
+  public record Peer(String id, String raftAddress, int priority) {
+    public Peer {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(raftAddress, "raftAddress");
+    }
+  }
+
+  public NodeConfig {
+    Objects.requireNonNull(nodeId, "nodeId");
+    Objects.requireNonNull(dataDir, "dataDir");
+    peers = List.copyOf(peers);
+    if (peers.stream().noneMatch(p -> p.id().equals(nodeId))) {
+      throw new IllegalArgumentException("peers must include this node " + nodeId);
+    }
+  }
+
+  /** A node with the product's defaults (ports and peers from the caller). */
+  public static NodeConfig of(String nodeId, String raftHost, int raftPort, List<Peer> peers, Path dataDir) {
+    return new NodeConfig(
+        nodeId, raftHost, raftPort, peers, dataDir, "stemedb", 10_000, Duration.ofSeconds(1),
+        Duration.ofSeconds(5), Duration.ofMillis(150), Duration.ofMillis(300), 1024, 8L << 20);
+  }
+
+  public NodeConfig withSnapshotEveryEntries(long entries) {
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, entries,
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes);
+  }
+
+  public NodeConfig withPurgeGap(int gap) {
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
+        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, gap,
+        logSegmentBytes);
+  }
+
+  public NodeConfig withLogSegmentBytes(long bytes) {
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
+        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes);
+  }
+
+  public NodeConfig withRequestTimeout(Duration timeout) {
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
+        snapshotEveryEntries, commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes);
+  }
+
+  public NodeConfig withPeers(List<Peer> newPeers) {
+    return new NodeConfig(nodeId, raftHost, raftPort, newPeers, dataDir, clusterName,
+        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes);
+  }
+}

@@ -1,0 +1,482 @@
+package io.stemedb.raft;
+
+import io.stemedb.raft.proto.EntryReply;
+import io.stemedb.raft.proto.LogEntry;
+import io.stemedb.raft.proto.Query;
+import io.stemedb.raft.proto.ReadBarrier;
+import io.stemedb.storage.Outcome;
+import io.stemedb.storage.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.metrics.MetricRegistries;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One StemeDB node: a Ratis server (gRPC, on the node's Raft port) running the {@link
+ * StemeStateMachine}, and the facade the HTTP layer calls — write, read at a consistency level,
+ * status, leadership and membership, snapshot. Data flows one way: propose → Raft commit → apply →
+ * store; reads go to the local store once the consistency level is met.
+ *
+ * <p>Writes go through this node's Raft client, which finds the leader and resends to it, so any node
+ * accepts writes; the server's retry cache makes a resent request apply once.
+ */
+public final class StemeNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StemeNode.class);
+
+  static {
+    // Ratis's dropwizard3 metrics would start a JMX reporter that needs metrics-core 3.x classes;
+    // registering our own reporter first prevents it (see shared/brief/stack.md, section 7).
+    MetricRegistries.global().addReporterRegistration(r -> {}, r -> {});
+  }
+
+  private final NodeConfig config;
+  private final RaftGroup group;
+  private final RaftPeerId self;
+  private final StemeStateMachine stateMachine;
+  private final RaftServer server;
+  private final RaftClient client;
+  private final java.util.concurrent.ExecutorService clientCalls =
+      Executors.newCachedThreadPool(StemeStateMachine.daemon("stemedb-raft-client"));
+
+  private StemeNode(NodeConfig config) throws IOException {
+    this.config = config;
+    this.self = RaftPeerId.valueOf(config.nodeId());
+    this.group = RaftGroup.valueOf(groupId(config.clusterName()), peers(config.peers()));
+    this.stateMachine = new StemeStateMachine(Clock.systemUTC(), config.commitInterval());
+    RaftProperties properties = serverProperties(config);
+    this.server =
+        RaftServer.newBuilder()
+            .setServerId(self)
+            .setGroup(group)
+            .setStateMachine(stateMachine)
+            .setProperties(properties)
+            .setOption(RaftStorage.StartupOption.RECOVER)
+            .build();
+    this.client = newClient(group, config.requestTimeout());
+    stateMachine.setLeaderLink(
+        (leader, query) ->
+            CompletableFuture.supplyAsync(() -> {
+              try {
+                return client.io().sendStaleRead(query, 0, leader);
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            }, clientCalls).thenApply(reply -> {
+              if (!reply.isSuccess()) {
+                throw new CompletionException(reply.getException());
+              }
+              return reply.getMessage().getContent();
+            }));
+    server.start();
+    LOG.info("node {} started: raft {}:{}, peers {}, data {}",
+        config.nodeId(), config.raftHost(), config.raftPort(), config.peers(), config.dataDir());
+  }
+
+  /** Starts the node; it joins (or forms) its cluster in the background. */
+  public static StemeNode start(NodeConfig config) throws IOException {
+    return new StemeNode(config);
+  }
+
+  static RaftGroupId groupId(String clusterName) {
+    return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("stemedb:" + clusterName).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static List<RaftPeer> peers(List<NodeConfig.Peer> peers) {
+    List<RaftPeer> out = new ArrayList<>();
+    for (NodeConfig.Peer p : peers) {
+      out.add(toRaftPeer(p));
+    }
+    return out;
+  }
+
+  private static RaftPeer toRaftPeer(NodeConfig.Peer p) {
+    return RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setPriority(p.priority()).build();
+  }
+
+  /** The Ratis settings the product relies on; ratis-statemachine/DESIGN.md says why for each. */
+  static RaftProperties serverProperties(NodeConfig c) {
+    RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+    GrpcConfigKeys.Server.setHost(p, c.raftHost());
+    GrpcConfigKeys.Server.setPort(p, c.raftPort());
+    RaftServerConfigKeys.setStorageDir(p, List.of(c.dataDir().resolve("raft").toFile()));
+    // Followers serve linearizable reads through ReadIndex; the leader answers from its lease.
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(c.electionTimeoutMin().toMillis(), TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(c.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS));
+    // Snapshots are cheap (a store commit), so take them often enough to keep the log short, and
+    // purge the log behind them; a follower that falls behind pulls the state instead (notify mode).
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotEveryEntries());
+    RaftServerConfigKeys.Snapshot.setCreationGap(p, 1);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, c.purgeGap());
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(c.logSegmentBytes()));
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
+    return p;
+  }
+
+  private static RaftClient newClient(RaftGroup group, Duration requestTimeout) {
+    RaftProperties p = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.min(3000, requestTimeout.toMillis()), TimeUnit.MILLISECONDS));
+    long sleepMs = 100;
+    int attempts = (int) Math.max(1, requestTimeout.toMillis() / sleepMs);
+    return RaftClient.newBuilder()
+        .setRaftGroup(group)
+        .setProperties(p)
+        .setParameters(new Parameters())
+        .setRetryPolicy(ExceptionDependentRetry.newBuilder()
+            // A refusal by the leader's validation is final; anything else (no leader yet, a leader
+            // change, a lost connection) is retried until the request timeout.
+            .setExceptionToPolicy(StateMachineException.class, RetryPolicies.noRetry())
+            .setDefaultPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                attempts, TimeDuration.valueOf(sleepMs, TimeUnit.MILLISECONDS)))
+            .build())
+        .build();
+  }
+
+  public String id() {
+    return config.nodeId();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  /** The state machine (for tests and the node's own tooling). */
+  public StemeStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  // ---------------------------------------------------------------------------------------- writes
+
+  /**
+   * Proposes one log entry holding {@code requests}; each request applies all-or-nothing and gets its
+   * own outcomes. Completes with {@link InvalidProposalException} when the leader refused it (nothing
+   * entered the log) and {@link UnavailableException} when no quorum answered within the timeout.
+   */
+  public CompletableFuture<List<List<Outcome>>> propose(List<List<Proposal>> requests) {
+    LogEntry proposal = Commands.encodeProposal(requests);
+    try {
+      // The leader checks again before appending; checking here answers bad input without a round trip.
+      Commands.completeOnLeader(proposal, System.currentTimeMillis());
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new InvalidProposalException(e.getMessage()));
+    }
+    Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.toByteArray()));
+    // The blocking API, on our own threads: each request is independent. (Ratis's ordered async API
+    // closes its sliding window for good after one request fails without retry.)
+    return CompletableFuture.supplyAsync(() -> sendBlocking(message), clientCalls)
+        .orTimeout(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+        .handle((reply, error) -> {
+          if (error != null) {
+            throw translate(error, "write");
+          }
+          if (!reply.isSuccess()) {
+            throw translate(reply.getException(), "write");
+          }
+          try {
+            return Commands.decodeReply(EntryReply.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()));
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException("the state machine answered garbage", e);
+          }
+        });
+  }
+
+  private RaftClientReply sendBlocking(Message message) {
+    try {
+      return client.io().send(message);
+    } catch (IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  /** {@link #propose} for a single request, waiting for its outcomes. */
+  public List<Outcome> write(List<Proposal> request) {
+    return join(propose(List.of(request))).get(0);
+  }
+
+  // ----------------------------------------------------------------------------------------- reads
+
+  /** A read's value and the applied index it reflects (the API's {@code X-Stemedb-Index}). */
+  public record Read<T>(T value, long index) {}
+
+  /**
+   * Reads the local store once {@code consistency} is met and the store has applied {@code minIndex}.
+   * The reader gets the store and the applied index to read at, so that everything it reads is
+   * consistent at that one index.
+   *
+   * @param maxLagMs for {@link Consistency#STALE}: refuse when no leader was heard from for longer
+   * @throws UnavailableException when the level cannot be met within the timeout
+   * @throws TimeoutException when {@code minIndex} was not applied within {@code timeout}
+   */
+  public <T> Read<T> read(
+      Consistency consistency, long minIndex, long maxLagMs, Duration timeout, BiFunction<Store, Long, T> reader)
+      throws TimeoutException {
+    switch (consistency) {
+      case LINEARIZABLE, LEADER -> barrier(timeout);
+      case STALE -> {
+        long lag = leaderContactLagMs();
+        if (lag > maxLagMs) {
+          throw new UnavailableException(
+              "this replica last heard from a leader " + (lag == Long.MAX_VALUE ? "never" : lag + " ms ago")
+                  + ", more than maxLagMs=" + maxLagMs + "; read from another node or with consistency=linearizable",
+              null);
+        }
+      }
+    }
+    if (minIndex > 0) {
+      try {
+        if (!stateMachine.awaitApplied(minIndex, timeout)) {
+          throw new TimeoutException("index " + minIndex + " not applied on " + id() + " within " + timeout.toMillis() + " ms");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new TimeoutException("interrupted while waiting for index " + minIndex);
+      }
+    }
+    Store store = stateMachine.store();
+    long at = stateMachine.appliedIndex();
+    return new Read<>(reader.apply(store, at), at);
+  }
+
+  /** Raft ReadIndex through this node: on return, it has applied every write committed before. */
+  private void barrier(Duration timeout) {
+    Message q = Message.valueOf(UnsafeByteOperations.unsafeWrap(
+        Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build().toByteArray()));
+    try {
+      RaftClientReply reply = CompletableFuture.supplyAsync(() -> {
+            try {
+              return client.io().sendReadOnly(q, self);
+            } catch (IOException e) {
+              throw new CompletionException(e);
+            }
+          }, clientCalls).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!reply.isSuccess()) {
+        throw translate(reply.getException(), "linearizable read");
+      }
+    } catch (ExecutionException e) {
+      throw translate(e.getCause(), "linearizable read");
+    } catch (TimeoutException e) {
+      throw translate(e, "linearizable read");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted", e);
+    }
+  }
+
+  /** Milliseconds since this node last heard from a leader: 0 on the leader, MAX_VALUE with none. */
+  long leaderContactLagMs() {
+    RoleInfoProto role = division().getInfo().getRoleInfoProto();
+    if (role.getRole() == RaftPeerRole.LEADER) {
+      return 0;
+    }
+    if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
+      return role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
+    }
+    return Long.MAX_VALUE;
+  }
+
+  // ------------------------------------------------------------------------------- status & admin
+
+  private RaftServer.Division division() {
+    try {
+      return server.getDivision(group.getGroupId());
+    } catch (IOException e) {
+      throw new UnavailableException("the Raft group is not running on " + id(), e);
+    }
+  }
+
+  public NodeStatus status() {
+    RaftServer.Division d = division();
+    RoleInfoProto role = d.getInfo().getRoleInfoProto();
+    long commit = d.getRaftLog().getLastCommittedIndex();
+    List<Long> match = new ArrayList<>();
+    List<Long> contact = new ArrayList<>();
+    List<String> followerIds = new ArrayList<>();
+    if (role.hasLeaderInfo()) {
+      long[] indices = d.getInfo().getFollowerMatchIndices();
+      var followers = role.getLeaderInfo().getFollowerInfoList();
+      for (int i = 0; i < followers.size(); i++) {
+        followerIds.add(followers.get(i).getId().getId().toStringUtf8());
+        contact.add(followers.get(i).getLastRpcElapsedTimeMs());
+        match.add(i < indices.length ? indices[i] : -1);
+      }
+    }
+    List<NodeStatus.PeerStatus> peers = new ArrayList<>();
+    var conf = d.getRaftConf();
+    for (RaftPeer p : conf.getAllPeers()) {
+      String pid = p.getId().toString();
+      boolean listener = conf.getAllPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER).contains(p);
+      long m = -1;
+      long c = -1;
+      if (pid.equals(id())) {
+        m = d.getRaftLog().getFlushIndex();
+        c = 0;
+      } else if (followerIds.contains(pid)) {
+        int i = followerIds.indexOf(pid);
+        m = match.get(i);
+        c = contact.get(i);
+      }
+      peers.add(new NodeStatus.PeerStatus(pid, p.getAddress(), p.getPriority(), listener ? "learner" : "voter",
+          m, m < 0 ? -1 : Math.max(0, commit - m), c));
+    }
+    var snapshot = stateMachine.getLatestSnapshot();
+    return new NodeStatus(
+        id(), roleName(role.getRole()), d.getInfo().getCurrentTerm(),
+        d.getInfo().getLeaderId() == null ? null : d.getInfo().getLeaderId().toString(),
+        commit, stateMachine.appliedIndex(), snapshot == null ? 0 : snapshot.getIndex(), peers);
+  }
+
+  private static String roleName(RaftPeerRole role) {
+    return switch (role) {
+      case LEADER -> "primary";
+      case FOLLOWER -> "replica";
+      case CANDIDATE -> "candidate";
+      case LISTENER -> "learner";
+      default -> role.name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  public boolean isLeader() {
+    return division().getInfo().isLeader() && division().getInfo().isLeaderReady();
+  }
+
+  /** Hands leadership to {@code nodeId} (which must be a voting member), waiting up to the timeout. */
+  public void transferLeadership(String nodeId, Duration timeout) {
+    admin("transfer leadership", () -> client.admin().transferLeadership(RaftPeerId.valueOf(nodeId), timeout.toMillis()));
+  }
+
+  /** The leader steps down and an election follows (the seed's "demote"). */
+  public void stepDown(Duration timeout) {
+    RaftPeerId leader = division().getInfo().getLeaderId();
+    if (leader == null) {
+      throw new UnavailableException("no leader to step down", null);
+    }
+    admin("step down", () -> client.admin().transferLeadership(null, leader, timeout.toMillis()));
+  }
+
+  /** Replaces the voting members and learners (Raft joint consensus does the change safely). */
+  public void setMembers(List<NodeConfig.Peer> voters, List<NodeConfig.Peer> learners) {
+    admin("membership change", () -> client.admin().setConfiguration(
+        SetConfigurationRequest.Arguments.newBuilder()
+            .setServersInNewConf(peers(voters))
+            .setListenersInNewConf(peers(learners))
+            .build()));
+  }
+
+  /** The current voting members (with their priorities) as this node knows them. */
+  public List<NodeConfig.Peer> voters() {
+    List<NodeConfig.Peer> out = new ArrayList<>();
+    for (RaftPeer p : division().getRaftConf().getCurrentPeers()) {
+      out.add(new NodeConfig.Peer(p.getId().toString(), p.getAddress(), p.getPriority()));
+    }
+    return out;
+  }
+
+  /** Takes a snapshot on this node now; returns its index. */
+  public long snapshot(Duration timeout) {
+    RaftClientReply reply = admin("snapshot", () ->
+        client.getSnapshotManagementApi(self).create(true, timeout.toMillis()));
+    return reply.getLogIndex();
+  }
+
+  private interface AdminCall {
+    RaftClientReply call() throws IOException;
+  }
+
+  private RaftClientReply admin(String what, AdminCall call) {
+    try {
+      RaftClientReply reply = call.call();
+      if (!reply.isSuccess()) {
+        throw translate(reply.getException(), what);
+      }
+      return reply;
+    } catch (IOException e) {
+      throw translate(e, what);
+    }
+  }
+
+  private RuntimeException translate(Throwable error, String what) {
+    Throwable e = error;
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    if (e instanceof InvalidProposalException || e instanceof UnavailableException) {
+      return (RuntimeException) e;
+    }
+    if (e instanceof StateMachineException sme) {
+      String m = String.valueOf(sme.getMessage());
+      int at = m.indexOf("invalid proposal: ");
+      if (at >= 0) {
+        return new InvalidProposalException(m.substring(at + "invalid proposal: ".length()));
+      }
+    }
+    String reason = e instanceof TimeoutException
+        ? "no leader or quorum answered within " + config.requestTimeout().toMillis() + " ms"
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return new UnavailableException(what + " on " + id() + " failed: " + reason
+        + (what.equals("write") ? "; the write may still commit, and retrying it is safe" : ""), e);
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      clientCalls.shutdownNow();
+      client.close();
+    } finally {
+      server.close();
+    }
+  }
+}

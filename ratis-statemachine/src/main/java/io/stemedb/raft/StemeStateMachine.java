@@ -1,0 +1,422 @@
+package io.stemedb.raft;
+
+import io.stemedb.raft.proto.EntryReply;
+import io.stemedb.raft.proto.ExportChunk;
+import io.stemedb.raft.proto.ExportChunkReply;
+import io.stemedb.raft.proto.LogEntry;
+import io.stemedb.raft.proto.Query;
+import io.stemedb.raft.proto.ReadBarrierReply;
+import io.stemedb.raft.proto.RequestReply;
+import io.stemedb.storage.ApplyResult;
+import io.stemedb.storage.Change;
+import io.stemedb.storage.LogRecord;
+import io.stemedb.storage.Outcome;
+import io.stemedb.storage.Store;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Raft state machine: every committed entry goes through {@link #applyTransaction} into the
+ * MapDB {@link Store}, on every replica, in log order. It reads top to bottom as Ratis drives it:
+ * initialize, validate on the leader, apply, snapshot, install.
+ *
+ * <p><b>Durability.</b> The Raft log is the durable record. The store commits on a timer and at every
+ * snapshot, never per entry (an fsync and a checksum pass each, milliseconds). After a restart Ratis
+ * replays from its latest snapshot, and entries the store already holds are skipped — counted in
+ * {@link #entriesSkipped()} — so nothing is applied twice and the whole log is never replayed.
+ *
+ * <p><b>Snapshots.</b> A snapshot is the store itself, committed at the snapshot index: taking one is a
+ * commit plus a small marker file, so writes pause only for that commit. A follower behind the
+ * leader's purged log is told to install a snapshot (install-snapshot is in notify mode) and pulls
+ * the leader's records in chunks bounded by one applied index of the leader, into a fresh store
+ * generation that then replaces the old one (see {@link StateDirectory}).
+ */
+public final class StemeStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(StemeStateMachine.class);
+  private static final int EXPORT_CHUNK_RECORDS = 2_000;
+  private static final SnapshotRetentionPolicy KEEP_TWO_MARKERS =
+      new SnapshotRetentionPolicy() {
+        @Override
+        public int getNumSnapshotsRetained() {
+          return 2;
+        }
+      };
+
+  /** How a follower reaches the leader for a snapshot (a stale read through the node's client). */
+  interface LeaderLink {
+    CompletableFuture<ByteString> query(RaftPeerId leader, Message query);
+  }
+
+  private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
+  private final Clock clock;
+  private final Duration commitInterval;
+  private final AtomicLong entriesApplied = new AtomicLong();
+  private final AtomicLong entriesSkipped = new AtomicLong();
+  private final Object appliedSignal = new Object();
+  private volatile LeaderLink leaderLink;
+  private volatile Store store;
+  private StateDirectory directory;
+  private ScheduledExecutorService committer;
+  private final ExecutorService installer =
+      Executors.newSingleThreadExecutor(daemon("stemedb-snapshot-install"));
+
+  StemeStateMachine(Clock clock, Duration commitInterval) {
+    this.clock = clock;
+    this.commitInterval = commitInterval;
+  }
+
+  void setLeaderLink(LeaderLink link) {
+    this.leaderLink = link;
+  }
+
+  // ------------------------------------------------------------------------------------ initialize
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    snapshots.init(raftStorage);
+    directory = new StateDirectory(raftStorage.getStorageDir().getStateMachineDir().toPath().resolve("store"));
+    openStore();
+    committer = Executors.newSingleThreadScheduledExecutor(daemon("stemedb-store-commit"));
+    long every = Math.max(1, commitInterval.toMillis());
+    committer.scheduleWithFixedDelay(this::commitQuietly, every, every, TimeUnit.MILLISECONDS);
+    getLifeCycle().startAndTransition(() -> {});
+  }
+
+  /** Ratis pauses us right before it reloads from an installed snapshot (and checks that we did). */
+  @Override
+  public void pause() {
+    if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** After a snapshot install: switch to the installed store generation, then run again. */
+  @Override
+  public void reinitialize() throws IOException {
+    Store old = store;
+    if (old == null || !old.file().equals(directory.currentStore())) {
+      if (old != null) {
+        old.close();
+      }
+      openStore();
+      directory.deleteStale();
+    }
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+  }
+
+  private void openStore() throws IOException {
+    Store opened = Store.open(directory.currentStore());
+    Store.Position p = opened.applied();
+    if (p.index() > 0) {
+      setLastAppliedTermIndex(TermIndex.valueOf(p.term(), p.index()));
+    }
+    store = opened;
+    LOG.info("{}: state at applied index {} (term {}), Merkle root {}",
+        getId(), p.index(), p.term(), opened.merkle().root());
+  }
+
+  /** The live store; replaced only by a snapshot install. */
+  public Store store() {
+    return store;
+  }
+
+  // --------------------------------------------------------------------------- leader validation
+
+  /**
+   * On the leader, before the entry is appended: fill what must be equal everywhere (observedAt from
+   * this clock, canonical values, content ids) and reject what can never apply, so that it never
+   * enters the log.
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    LogEntry completed;
+    try {
+      LogEntry proposal = LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer());
+      if (proposal.getRequestsCount() == 0) {
+        throw new IllegalArgumentException("the entry holds no request");
+      }
+      completed = Commands.completeOnLeader(proposal, clock.millis());
+    } catch (IllegalArgumentException | com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new StateMachineException("invalid proposal: " + e.getMessage());
+    }
+    return TransactionContext.newBuilder()
+        .setStateMachine(this)
+        .setClientRequest(request)
+        .setLogData(UnsafeByteOperations.unsafeWrap(completed.toByteArray()))
+        .build();
+  }
+
+  // ----------------------------------------------------------------------------------------- apply
+
+  /** Total: no entry makes it throw; only a failing disk does, and then the server stops. */
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    TermIndex ti = TermIndex.valueOf(entry);
+    Store s = store;
+    if (ti.getIndex() <= s.appliedIndex()) {
+      entriesSkipped.incrementAndGet();
+      return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+    List<List<Change>> requests;
+    try {
+      requests = Commands.decodeEntry(
+          LogEntry.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      LOG.error("{}: entry {} is not a StemeDB command; applying it as a no-op", getId(), ti, e);
+      requests = List.of();
+    }
+    List<List<Change>> decodable = new ArrayList<>(requests.size());
+    for (List<Change> r : requests) {
+      decodable.add(r == null ? List.of() : r);
+    }
+    ApplyResult result = s.apply(ti.getIndex(), ti.getTerm(), decodable);
+    updateLastAppliedTermIndex(ti);
+    entriesApplied.incrementAndGet();
+    synchronized (appliedSignal) {
+      appliedSignal.notifyAll();
+    }
+    EntryReply reply = Commands.encodeReply(result);
+    for (int i = 0; i < requests.size(); i++) {
+      if (requests.get(i) == null) {
+        reply = reply.toBuilder().setRequests(i, RequestReply.newBuilder().addOutcomes(
+            io.stemedb.raft.proto.Outcome.newBuilder()
+                .setStatus(io.stemedb.raft.proto.Outcome.Status.INVALID)
+                .setMessage("the request could not be decoded"))).build();
+      }
+    }
+    return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+  }
+
+  /** Config and metadata entries: replays of ones the store already covers must not move us back. */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || index > last.getIndex()) {
+      updateLastAppliedTermIndex(term, index);
+    }
+    synchronized (appliedSignal) {
+      appliedSignal.notifyAll();
+    }
+  }
+
+  /**
+   * The Raft log index applied on this node: the store's, or later when Raft's own entries
+   * (configuration, commit metadata) followed it. Reads report it, and {@code minIndex} waits for it.
+   */
+  public long appliedIndex() {
+    TermIndex last = getLastAppliedTermIndex();
+    return Math.max(store.appliedIndex(), last == null ? 0 : last.getIndex());
+  }
+
+  /** Blocks until this node has applied {@code index} or the timeout passes; true when it has. */
+  boolean awaitApplied(long index, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (appliedSignal) {
+      while (appliedIndex() < index) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(appliedSignal, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+      }
+      return true;
+    }
+  }
+
+  /** Entries applied to the store by this process. */
+  public long entriesApplied() {
+    return entriesApplied.get();
+  }
+
+  /** Entries Ratis replayed that the store already held (after a restart): never applied twice. */
+  public long entriesSkipped() {
+    return entriesSkipped.get();
+  }
+
+  private void commitQuietly() {
+    try {
+      Store s = store;
+      if (s.appliedIndex() > s.committedIndex()) {
+        s.commit();
+      }
+    } catch (RuntimeException e) {
+      LOG.error("{}: committing the store failed; the Raft log still holds every entry. "
+          + "Check the disk; the node must be restarted.", getId(), e);
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------- reads
+
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    try {
+      Query q = Query.parseFrom(request.getContent().asReadOnlyByteBuffer());
+      Store s = store;
+      byte[] reply;
+      switch (q.getKindCase()) {
+        case BARRIER -> reply = ReadBarrierReply.newBuilder().setAppliedIndex(s.appliedIndex()).build().toByteArray();
+        case EXPORT_CHUNK -> reply = exportChunk(s, q.getExportChunk()).toByteArray();
+        default -> throw new IllegalArgumentException("empty query");
+      }
+      return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(new StateMachineException("bad query: " + e.getMessage()));
+    }
+  }
+
+  private static ExportChunkReply exportChunk(Store s, ExportChunk request) {
+    Store.Position upTo = request.getUpToIndex() == 0 ? s.applied() : null;
+    long bound = upTo != null ? upTo.index() : request.getUpToIndex();
+    ExportChunkReply.Builder reply = ExportChunkReply.newBuilder().setUpToIndex(bound);
+    if (upTo != null) {
+      reply.setTerm(upTo.term());
+    }
+    int max = request.getMaxRecords() <= 0 ? EXPORT_CHUNK_RECORDS : Math.min(request.getMaxRecords(), 10_000);
+    for (LogRecord r : s.logChunk(request.getAfterIndex(), request.getAfterSeq(), bound, max)) {
+      reply.addRecordsBuilder().setIndex(r.index()).setSeq(r.seq())
+          .setContent(com.google.protobuf.ByteString.copyFrom(r.content()));
+    }
+    return reply.build();
+  }
+
+  // ------------------------------------------------------------------------------------- snapshots
+
+  /** A commit of the store at its applied index and a marker naming that index: a short pause only. */
+  @Override
+  public long takeSnapshot() throws IOException {
+    Store s = store;
+    s.commit();
+    Store.Position p = s.applied();
+    SnapshotInfo latest = getLatestSnapshot();
+    long ratisApplied = getServer().join().getDivision(getGroupId()).getInfo().getLastAppliedIndex();
+    if (p.index() <= 0 || p.index() > ratisApplied) {
+      // Right after a restart the store can be ahead of Ratis's replay; snapshot once it caught up.
+      return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
+    }
+    recordSnapshot(s, p);
+    return p.index();
+  }
+
+  private void recordSnapshot(Store s, Store.Position p) throws IOException {
+    File marker = snapshots.getSnapshotFile(p.term(), p.index());
+    Files.writeString(marker.toPath(),
+        "stemedb-snapshot\nindex=" + p.index() + "\nterm=" + p.term() + "\nmerkle=" + s.merkle().root() + "\n",
+        StandardCharsets.UTF_8);
+    var md5 = MD5FileUtil.computeAndSaveMd5ForFile(marker);
+    snapshots.updateLatestSnapshot(
+        new SingleFileSnapshotInfo(new FileInfo(marker.toPath(), md5), TermIndex.valueOf(p.term(), p.index())));
+    snapshots.cleanupOldSnapshots(KEEP_TWO_MARKERS);
+  }
+
+  @Override
+  public SnapshotInfo getLatestSnapshot() {
+    return snapshots.getLatestSnapshot();
+  }
+
+  @Override
+  public SimpleStateMachineStorage getStateMachineStorage() {
+    return snapshots;
+  }
+
+  /**
+   * The leader purged the entries this follower needs: pull the leader's state at one of its applied
+   * indexes into a new store generation, then let Ratis reload us from it.
+   */
+  @Override
+  public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(
+      RoleInfoProto roleInfo, TermIndex firstTermIndexInLog) {
+    RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+    LOG.info("{}: behind the leader's log (it starts at {}); installing a snapshot from {}",
+        getId(), firstTermIndexInLog, leader);
+    return CompletableFuture.supplyAsync(() -> installFrom(leader), installer);
+  }
+
+  private TermIndex installFrom(RaftPeerId leader) {
+    LeaderLink link = leaderLink;
+    if (link == null) {
+      throw new IllegalStateException("no link to the leader yet");
+    }
+    try {
+      java.nio.file.Path target = directory.newGeneration();
+      long started = System.nanoTime();
+      SnapshotPull pull = new SnapshotPull(link, leader, EXPORT_CHUNK_RECORDS);
+      try (Store fresh = Store.open(target)) {
+        fresh.restore(pull, pull.upToIndexAfterFirstChunk(), pull.term());
+        fresh.commit();
+        Store.Position p = fresh.applied();
+        directory.promote(target);
+        recordSnapshot(fresh, p);
+        LOG.info("{}: installed snapshot at index {} (term {}) from {}: {} records in {} ms, Merkle root {}",
+            getId(), p.index(), p.term(), leader, pull.records(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), fresh.merkle().root());
+        return TermIndex.valueOf(p.term(), p.index());
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("snapshot install from " + leader + " failed", e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    super.close();
+    if (committer != null) {
+      committer.shutdownNow();
+    }
+    installer.shutdownNow();
+    Store s = store;
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -152,6 +152,14 @@ public final class StemeNode implements AutoCloseable {
     RaftServerConfigKeys.Log.setPurgeGap(p, c.purgeGap());
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(c.logSegmentBytes()));
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, false);
+    // Escape hatch for tuning and benchmarks: any -Draft.* system property overrides the above, e.g.
+    // -Draft.server.log.force.sync.num=16 (values as Ratis parses them: "500ms", "64KB").
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith("raft.")) {
+        p.set(key, System.getProperty(key));
+        LOG.info("Ratis setting from the command line: {}={}", key, System.getProperty(key));
+      }
+    }
     return p;
   }
 
@@ -345,9 +353,12 @@ public final class StemeNode implements AutoCloseable {
     }
     List<NodeStatus.PeerStatus> peers = new ArrayList<>();
     var conf = d.getRaftConf();
-    for (RaftPeer p : conf.getAllPeers()) {
+    List<RaftPeer> members = new ArrayList<>(conf.getAllPeers(RaftPeerRole.FOLLOWER));
+    var learners = conf.getAllPeers(RaftPeerRole.LISTENER);
+    members.addAll(learners);
+    for (RaftPeer p : members) {
       String pid = p.getId().toString();
-      boolean listener = conf.getAllPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER).contains(p);
+      boolean listener = learners.contains(p);
       long m = -1;
       long c = -1;
       if (pid.equals(id())) {
@@ -362,8 +373,10 @@ public final class StemeNode implements AutoCloseable {
           m, m < 0 ? -1 : Math.max(0, commit - m), c));
     }
     var snapshot = stateMachine.getLatestSnapshot();
+    // A learner (Ratis "listener") reports itself as a follower; the configuration knows better.
+    boolean selfLearner = learners.stream().anyMatch(p -> p.getId().equals(self));
     return new NodeStatus(
-        id(), roleName(role.getRole()), d.getInfo().getCurrentTerm(),
+        id(), selfLearner ? "learner" : roleName(role.getRole()), d.getInfo().getCurrentTerm(),
         d.getInfo().getLeaderId() == null ? null : d.getInfo().getLeaderId().toString(),
         commit, stateMachine.appliedIndex(), snapshot == null ? 0 : snapshot.getIndex(), peers);
   }

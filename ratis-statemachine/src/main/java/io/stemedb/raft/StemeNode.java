@@ -429,6 +429,7 @@ public final class StemeNode implements AutoCloseable {
 
   /** Takes a snapshot on this node now; returns its index. */
   public long snapshot(Duration timeout) {
+    stateMachine.store().commit();
     RaftClientReply reply = admin("snapshot", () ->
         client.getSnapshotManagementApi(self).create(true, timeout.toMillis()));
     return reply.getLogIndex();

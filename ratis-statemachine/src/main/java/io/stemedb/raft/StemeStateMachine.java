@@ -324,27 +324,32 @@ public final class StemeStateMachine extends BaseStateMachine {
 
   // ------------------------------------------------------------------------------------- snapshots
 
-  /** A commit of the store at its applied index and a marker naming that index: a short pause only. */
+  /**
+   * Names the store's last committed position as the snapshot: it is already on disk, which is all
+   * Ratis needs before it purges the log up to it. No commit and no copy happen here, on the apply
+   * thread — writes pause only for the timer's commits. {@link StemeNode#snapshot} commits first, so
+   * an operator's snapshot names the current index.
+   */
   @Override
   public long takeSnapshot() throws IOException {
     Store s = store;
-    s.commit();
-    Store.Position p = s.applied();
+    Store.Position p = s.committed();
     SnapshotInfo latest = getLatestSnapshot();
+    long latestIndex = latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
     long ratisApplied = getServer().join().getDivision(getGroupId()).getInfo().getLastAppliedIndex();
-    if (p.index() <= 0 || p.index() > ratisApplied) {
-      // Right after a restart the store can be ahead of Ratis's replay; snapshot once it caught up.
-      return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
+    // Nothing new since the last snapshot, or (right after a restart) the store is ahead of Ratis's
+    // replay: keep the last snapshot.
+    if (p.index() <= 0 || p.index() <= latestIndex || p.index() > ratisApplied) {
+      return latestIndex;
     }
-    recordSnapshot(s, p);
+    recordSnapshot(p);
     return p.index();
   }
 
-  private void recordSnapshot(Store s, Store.Position p) throws IOException {
+  private void recordSnapshot(Store.Position p) throws IOException {
     File marker = snapshots.getSnapshotFile(p.term(), p.index());
     Files.writeString(marker.toPath(),
-        "stemedb-snapshot\nindex=" + p.index() + "\nterm=" + p.term() + "\nmerkle=" + s.merkle().root() + "\n",
-        StandardCharsets.UTF_8);
+        "stemedb-snapshot\nindex=" + p.index() + "\nterm=" + p.term() + "\n", StandardCharsets.UTF_8);
     var md5 = MD5FileUtil.computeAndSaveMd5ForFile(marker);
     snapshots.updateLatestSnapshot(
         new SingleFileSnapshotInfo(new FileInfo(marker.toPath(), md5), TermIndex.valueOf(p.term(), p.index())));
@@ -388,7 +393,7 @@ public final class StemeStateMachine extends BaseStateMachine {
         fresh.commit();
         Store.Position p = fresh.applied();
         directory.promote(target);
-        recordSnapshot(fresh, p);
+        recordSnapshot(p);
         LOG.info("{}: installed snapshot at index {} (term {}) from {}: {} records in {} ms, Merkle root {}",
             getId(), p.index(), p.term(), leader, pull.records(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), fresh.merkle().root());

@@ -76,7 +76,7 @@ public final class Store implements AutoCloseable {
   private final Atomic.Long appliedTerm;
   private final MerkleTree merkle;
   private volatile Position applied;
-  private volatile long committedIndex;
+  private volatile Position committed;
   private volatile boolean failed;
 
   private Store(Path file, DB db) {
@@ -114,7 +114,7 @@ public final class Store implements AutoCloseable {
     }
     this.merkle = MerkleTree.load(merklePages);
     this.applied = new Position(appliedIndex.get(), appliedTerm.get());
-    this.committedIndex = appliedIndex.get();
+    this.committed = applied;
   }
 
   /**
@@ -187,7 +187,7 @@ public final class Store implements AutoCloseable {
       throw new StoreFailedException("the store failed earlier and must be reopened: " + file);
     }
     db.commit();
-    committedIndex = applied.index();
+    committed = applied;
   }
 
   /** The position inside the log entry being applied. */
@@ -273,7 +273,12 @@ public final class Store implements AutoCloseable {
 
   /** The applied index as of the last {@link #commit()}: what survives a crash right now. */
   public long committedIndex() {
-    return committedIndex;
+    return committed.index();
+  }
+
+  /** The applied position as of the last {@link #commit()}: a durable point a snapshot can name. */
+  public Position committed() {
+    return committed;
   }
 
   public Optional<Assertion> claim(String id) {
@@ -514,7 +519,7 @@ public final class Store implements AutoCloseable {
     appliedTerm.set(term);
     db.commit();
     applied = new Position(index, term);
-    committedIndex = index;
+    committed = applied;
   }
 
   // ---------------------------------------------------------------------------------------- merkle

@@ -38,6 +38,12 @@ public final class StorageApplyBenchmark implements Callable<Integer> {
       description = "when to commit MapDB: 'batch' (after every entry) or 'end' (once, as a timer would)")
   String commit;
 
+  @Option(
+      names = "--commit-every",
+      defaultValue = "0",
+      description = "commit after every N entries (as the node's timer does) and report the commit pauses")
+  int commitEvery;
+
   @Option(names = "--runs", defaultValue = "3", description = "runs; the median is reported")
   int runs;
 
@@ -82,6 +88,16 @@ public final class StorageApplyBenchmark implements Callable<Integer> {
           store.commit();
         }
         nanos += System.nanoTime() - t0;
+        if (commitEvery > 0 && index % commitEvery == 0) {
+          long c0 = System.nanoTime();
+          store.commit();
+          long c = System.nanoTime() - c0;
+          nanos += c;
+          commitPauses.recordValue(Math.max(1, c / 1000));
+          if (done + batch >= assertions / 2 && done + batch < assertions / 2 + batch * commitEvery) {
+            System.out.printf("  commit pause at %,d assertions: %.1f ms%n", done + batch, c / 1e6);
+          }
+        }
       }
       long t0 = System.nanoTime();
       store.commit();
@@ -95,8 +111,16 @@ public final class StorageApplyBenchmark implements Callable<Integer> {
         }
       }
     }
+    if (commitEvery > 0) {
+      System.out.printf("  commit pauses every %d entries: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d commits)%n",
+          commitEvery, commitPauses.getValueAtPercentile(50) / 1000.0, commitPauses.getValueAtPercentile(99) / 1000.0,
+          commitPauses.getMaxValue() / 1000.0, commitPauses.getTotalCount());
+      commitPauses.reset();
+    }
     return assertions / (nanos / 1e9);
   }
+
+  private final org.HdrHistogram.Histogram commitPauses = new org.HdrHistogram.Histogram(3);
 
   /** Claims shaped like the product's: 100k subjects, 10 predicates, 20 agents, ~60-byte values. */
   static List<Change> claims(Random random, int from, int n) {

@@ -133,7 +133,7 @@ final class Commands {
         return new Change.SetAgent(a.getAgent(), a.getAuthority(), a.getDescription());
       case EPOCH:
         EpochOpen e = c.getEpoch();
-        return new Change.OpenEpoch(e.getSubject(), e.getReason());
+        return new Change.OpenEpoch(e.getSubject(), e.getReason(), e.hasRequestId() ? e.getRequestId() : null);
       default:
         throw new IllegalArgumentException("empty change");
     }
@@ -171,7 +171,11 @@ final class Commands {
       c.setAgent(
           AgentUpdate.newBuilder().setAgent(s.agent()).setAuthority(s.authority()).setDescription(s.description()));
     } else if (change instanceof Change.OpenEpoch e) {
-      c.setEpoch(EpochOpen.newBuilder().setSubject(e.subject()).setReason(e.reason()));
+      EpochOpen.Builder epoch = EpochOpen.newBuilder().setSubject(e.subject()).setReason(e.reason());
+      if (e.requestId() != null) {
+        epoch.setRequestId(e.requestId());
+      }
+      c.setEpoch(epoch);
     } else {
       throw new IllegalArgumentException("unexpected change " + change);
     }

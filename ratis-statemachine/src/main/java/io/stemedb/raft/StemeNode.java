@@ -73,6 +73,9 @@ public final class StemeNode implements AutoCloseable {
   private final StemeStateMachine stateMachine;
   private final RaftServer server;
   private final RaftClient client;
+  private volatile long lastLeaderContactNanos;
+  private final java.util.concurrent.ScheduledExecutorService leaderProbe =
+      Executors.newSingleThreadScheduledExecutor(StemeStateMachine.daemon("stemedb-leader-probe"));
   private final java.util.concurrent.ExecutorService clientCalls =
       Executors.newCachedThreadPool(StemeStateMachine.daemon("stemedb-raft-client"));
 
@@ -106,6 +109,7 @@ public final class StemeNode implements AutoCloseable {
               return reply.getMessage().getContent();
             }));
     server.start();
+    leaderProbe.scheduleWithFixedDelay(this::probeLeaderContact, 100, 100, TimeUnit.MILLISECONDS);
     LOG.info("node {} started: raft {}:{}, peers {}, data {}",
         config.nodeId(), config.raftHost(), config.raftPort(), config.peers(), config.dataDir());
   }
@@ -267,7 +271,7 @@ public final class StemeNode implements AutoCloseable {
         long lag = leaderContactLagMs();
         if (lag > maxLagMs) {
           throw new UnavailableException(
-              "this replica last heard from a leader " + (lag == Long.MAX_VALUE ? "never" : lag + " ms ago")
+              "this replica last heard from a leader " + (lag == Long.MAX_VALUE ? "never since it started" : lag + " ms ago")
                   + ", more than maxLagMs=" + maxLagMs + "; read from another node or with consistency=linearizable",
               null);
         }
@@ -313,16 +317,37 @@ public final class StemeNode implements AutoCloseable {
     }
   }
 
-  /** Milliseconds since this node last heard from a leader: 0 on the leader, MAX_VALUE with none. */
+  /**
+   * Milliseconds since this node last heard from a leader (0 on a ready leader); {@code MAX_VALUE}
+   * when it never has since it started. Kept by {@link #probeLeaderContact} every 100 ms because
+   * Ratis resets a follower's own clock after each failed election round.
+   */
   long leaderContactLagMs() {
-    RoleInfoProto role = division().getInfo().getRoleInfoProto();
-    if (role.getRole() == RaftPeerRole.LEADER) {
-      return 0;
+    probeLeaderContact();
+    long seen = lastLeaderContactNanos;
+    return seen == 0 ? Long.MAX_VALUE : Math.max(0, (System.nanoTime() - seen) / 1_000_000);
+  }
+
+  private void probeLeaderContact() {
+    try {
+      RaftServer.Division d = division();
+      RoleInfoProto role = d.getInfo().getRoleInfoProto();
+      long now = System.nanoTime();
+      if (role.getRole() == RaftPeerRole.LEADER) {
+        if (d.getInfo().isLeaderReady()) {
+          lastLeaderContactNanos = now;
+        }
+      } else if (d.getInfo().getLeaderId() != null && role.hasFollowerInfo()
+          && role.getFollowerInfo().hasLeaderInfo()
+          && !role.getFollowerInfo().getLeaderInfo().getId().getId().isEmpty()) {
+        long heard = now - role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs() * 1_000_000;
+        if (heard > lastLeaderContactNanos) {
+          lastLeaderContactNanos = heard;
+        }
+      }
+    } catch (RuntimeException e) {
+      // not running yet, or closing: nothing heard
     }
-    if (role.hasFollowerInfo() && role.getFollowerInfo().hasLeaderInfo()) {
-      return role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs();
-    }
-    return Long.MAX_VALUE;
   }
 
   // ------------------------------------------------------------------------------- status & admin
@@ -429,7 +454,17 @@ public final class StemeNode implements AutoCloseable {
 
   /** Takes a snapshot on this node now; returns its index. */
   public long snapshot(Duration timeout) {
-    stateMachine.store().commit();
+    // A snapshot names the store's last commit; wait for the timer's next one rather than commit here,
+    // so that an operator's snapshot never adds a stall of its own to the writes.
+    long applied = stateMachine.store().appliedIndex();
+    try {
+      if (!stateMachine.awaitCommitted(applied, timeout)) {
+        throw new UnavailableException("the store did not commit index " + applied + " within " + timeout.toMillis() + " ms", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted", e);
+    }
     RaftClientReply reply = admin("snapshot", () ->
         client.getSnapshotManagementApi(self).create(true, timeout.toMillis()));
     return reply.getLogIndex();
@@ -487,6 +522,7 @@ public final class StemeNode implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      leaderProbe.shutdownNow();
       clientCalls.shutdownNow();
       client.close();
     } finally {

@@ -266,6 +266,18 @@ public final class StemeStateMachine extends BaseStateMachine {
     }
   }
 
+  /** Blocks until the store's last commit covers {@code index} (the timer commits every second). */
+  boolean awaitCommitted(long index, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (store.committedIndex() < index) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
+  }
+
   /** Entries applied to the store by this process. */
   public long entriesApplied() {
     return entriesApplied.get();
@@ -327,8 +339,8 @@ public final class StemeStateMachine extends BaseStateMachine {
   /**
    * Names the store's last committed position as the snapshot: it is already on disk, which is all
    * Ratis needs before it purges the log up to it. No commit and no copy happen here, on the apply
-   * thread — writes pause only for the timer's commits. {@link StemeNode#snapshot} commits first, so
-   * an operator's snapshot names the current index.
+   * thread — writes pause only for the timer's commits. {@link StemeNode#snapshot} waits for the commit
+   * that covers the current index, so an operator's snapshot names it.
    */
   @Override
   public long takeSnapshot() throws IOException {

@@ -66,6 +66,16 @@ class ReplicationTest {
           "customer:42", "p", "\"a@b.com\"", "crm", 1.0, first.observedAt(), null));
       assertThat(again.status()).isEqualTo(Outcome.Status.UNCHANGED);
       assertThat(again.index()).isEqualTo(created.index());
+
+      // an epoch opening retried with its request id (as after a timeout) opens one epoch, not two
+      Proposal open = new Proposal.Other(new io.stemedb.storage.Change.OpenEpoch("customer:42", "migration", "req-7"));
+      Outcome opened = write(follower, open);
+      Outcome retried = write(cluster.awaitLeader(WAIT), open);
+      assertThat(opened.status()).isEqualTo(Outcome.Status.CREATED);
+      assertThat(retried.status()).isEqualTo(Outcome.Status.UNCHANGED);
+      assertThat(retried.epoch()).isEqualTo(opened.epoch()).isEqualTo(1);
+      cluster.awaitConverged(WAIT);
+      assertThat(cluster.each(n -> n.stateMachine().store().epoch("customer:42", Long.MAX_VALUE))).containsOnly(1L);
     }
   }
 
@@ -142,7 +152,7 @@ class ReplicationTest {
   }
 
   @Test
-  void withTwoOfThreeStoppedAWriteFailsAsUnavailableWithinTheTimeoutAndChangesNothing() {
+  void withTwoOfThreeStoppedAWriteFailsAsUnavailableWithinTheTimeoutAndChangesNothing() throws TimeoutException {
     try (TestCluster cluster = new TestCluster(dir, 3, c -> c.withRequestTimeout(Duration.ofSeconds(2))).startAll()) {
       StemeNode leader = cluster.awaitLeader(WAIT);
       write(leader, claim("s", "v", "a"));
@@ -163,6 +173,12 @@ class ReplicationTest {
       assertThat(survivor.stateMachine().store().merkle().root()).isEqualTo(rootBefore);
       assertThatThrownBy(() -> survivor.read(Consistency.LINEARIZABLE, 0, 0, Duration.ofSeconds(2), (s, at) -> at))
           .isInstanceOf(UnavailableException.class);
+      // a stale read is served while the lag is within maxLagMs, and refused beyond it
+      assertThatThrownBy(() -> survivor.read(Consistency.STALE, 0, 500, Duration.ofSeconds(1), (s, at) -> at))
+          .isInstanceOf(UnavailableException.class)
+          .hasMessageContaining("maxLagMs=500");
+      assertThat(survivor.read(Consistency.STALE, 0, 600_000, Duration.ofSeconds(1), (s, at) -> at).index())
+          .isEqualTo(survivor.stateMachine().appliedIndex());
     }
   }
 

@@ -41,11 +41,18 @@ public sealed interface Change {
     }
   }
 
-  /** Open the next epoch for {@code subject}, or for every subject when it is {@code *}. */
-  record OpenEpoch(String subject, String reason) implements Change {
+  /**
+   * Open the next epoch for {@code subject}, or for every subject when it is {@code *}. With a
+   * {@code requestId}, a second opening with the same subject and id is a no-op (a client's retry).
+   */
+  record OpenEpoch(String subject, String reason, String requestId) implements Change {
     public OpenEpoch {
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(reason, "reason");
+    }
+
+    public OpenEpoch(String subject, String reason) {
+      this(subject, reason, null);
     }
   }
 }

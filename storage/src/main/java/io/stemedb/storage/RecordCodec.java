@@ -65,6 +65,7 @@ final class RecordCodec {
         out.writeByte(EPOCH);
         writeString(out, e.subject());
         writeString(out, e.reason());
+        writeOptionalString(out, e.requestId());
       } else {
         throw new IllegalArgumentException("unknown record type " + record.getClass());
       }
@@ -101,7 +102,7 @@ final class RecordCodec {
           return new AgentSetting(readString(in), in.readDouble(), readString(in), index);
         }
         case EPOCH -> {
-          return new EpochOpening(readString(in), readString(in), index);
+          return new EpochOpening(readString(in), readString(in), readOptionalString(in), index);
         }
         default -> throw new CorruptStoreException("unknown record tag " + tag + " at index " + index);
       }

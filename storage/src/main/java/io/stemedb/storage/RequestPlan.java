@@ -36,6 +36,7 @@ final class RequestPlan {
   private final Map<String, Vote> newVotes = new HashMap<>();
   private final Map<String, AgentSetting> newAgents = new HashMap<>();
   private final Map<String, Long> newOpenings = new HashMap<>();
+  private final Map<String, EpochOpening> newEpochRequests = new HashMap<>();
 
   RequestPlan(Store store, long index) {
     this.store = store;
@@ -164,11 +165,25 @@ final class RequestPlan {
   }
 
   private Outcome openEpoch(OpenEpoch e) {
-    if (hasNul(e.subject())) {
-      return invalid("subject must not contain NUL");
+    if (hasNul(e.subject()) || (e.requestId() != null && hasNul(e.requestId()))) {
+      return invalid("subject and request id must not contain NUL");
+    }
+    if (e.requestId() != null) {
+      EpochOpening earlier = newEpochRequests.get(e.subject() + "\0" + e.requestId());
+      if (earlier == null) {
+        earlier = store.epochOpening(e.subject(), e.requestId()).orElse(null);
+      }
+      if (earlier != null) {
+        // A retry: report the epoch that the original opening started, change nothing.
+        return Outcome.unchanged(earlier.index(), store.epoch(e.subject(), earlier.index()));
+      }
     }
     newOpenings.merge(e.subject(), 1L, Long::sum);
-    records.add(new EpochOpening(e.subject(), e.reason(), index));
+    EpochOpening opening = new EpochOpening(e.subject(), e.reason(), e.requestId(), index);
+    if (e.requestId() != null) {
+      newEpochRequests.put(e.subject() + "\0" + e.requestId(), opening);
+    }
+    records.add(opening);
     long star =
         store.openings(EpochOpening.ALL_SUBJECTS, LATEST)
             + newOpenings.getOrDefault(EpochOpening.ALL_SUBJECTS, 0L);

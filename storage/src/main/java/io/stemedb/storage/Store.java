@@ -40,6 +40,7 @@ import org.mapdb.Serializer;
  *   votes        (id(32), agent, index u64, seq u32)           -> log key
  *   agents       (agent, index u64, seq u32)                   -> log key          (authority as of N)
  *   epochs       (subject-or-*, index u64, seq u32)            -> ()               (epoch as of N)
+ *   epochRequests (subject, request id)                        -> log key          (idempotent retries)
  *   merkle       page                                          -> 64 bucket states
  * </pre>
  *
@@ -71,6 +72,7 @@ public final class Store implements AutoCloseable {
   private final BTreeMap<byte[], byte[]> votes;
   private final BTreeMap<byte[], byte[]> agents;
   private final BTreeMap<byte[], byte[]> epochs;
+  private final HTreeMap<byte[], byte[]> epochRequests;
   private final HTreeMap<Integer, byte[]> merklePages;
   private final Atomic.Long appliedIndex;
   private final Atomic.Long appliedTerm;
@@ -99,6 +101,8 @@ public final class Store implements AutoCloseable {
     this.votes = db.treeMap("votes", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
     this.agents = db.treeMap("agents", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
     this.epochs = db.treeMap("epochs", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    this.epochRequests =
+        db.hashMap("epochRequests", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
     this.merklePages =
         db.hashMap("merkle", Serializer.INTEGER, Serializer.BYTE_ARRAY).createOrOpen();
     this.appliedIndex = db.atomicLong("appliedIndex").createOrOpen();
@@ -236,6 +240,9 @@ public final class Store implements AutoCloseable {
       agents.put(concat(Keys.key().string(s.agent()).build(), logKey), logKey);
     } else if (record instanceof EpochOpening e) {
       epochs.put(concat(Keys.key().string(e.subject()).build(), logKey), NOTHING);
+      if (e.requestId() != null) {
+        epochRequests.put(Keys.key().string(e.subject()).string(e.requestId()).build(), logKey);
+      }
     }
     merkle.add(merkleKey(record), content);
   }
@@ -370,6 +377,12 @@ public final class Store implements AutoCloseable {
     }
     byte[] bound = Keys.key().string(subject).u64(asOfIndex).u32(-1).build();
     return all.headMap(bound, true).size();
+  }
+
+  /** The opening of an epoch for {@code subject} made with this idempotency key, if any. */
+  Optional<EpochOpening> epochOpening(String subject, String requestId) {
+    byte[] logKey = epochRequests.get(Keys.key().string(subject).string(requestId).build());
+    return logKey == null ? Optional.empty() : Optional.of((EpochOpening) record(logKey));
   }
 
   /** The predicates that have claims on {@code subject} in {@code epoch} as of {@code asOfIndex}. */

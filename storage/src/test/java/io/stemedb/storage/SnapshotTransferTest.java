@@ -23,7 +23,7 @@ class SnapshotTransferTest {
       }
       Assertion a = Fixtures.claim("s", "p", "1", "x");
       source.apply(31, 2, Fixtures.add(a), new Change.CastVote(a.id(), "y", Stance.ENDORSE),
-          new Change.SetAgent("x", 3, "d"), new Change.OpenEpoch("*", "r"));
+          new Change.SetAgent("x", 3, "d"), new Change.OpenEpoch("*", "r", "key-1"));
       MerkleSummary at31 = source.merkle();
 
       // later entries arrive while the transfer runs
@@ -51,6 +51,9 @@ class SnapshotTransferTest {
       assertThat(copy.claim(a.id())).isEqualTo(source.claim(a.id()));
       assertThat(copy.records("s", "p", 0, 31)).isEqualTo(source.records("s", "p", 0, 31));
       assertThat(copy.recomputeMerkle().rootHex()).isEqualTo(at31.root());
+      // the idempotency key came along: a retry on the copy is a no-op there too
+      assertThat(copy.apply(32, 2, new Change.OpenEpoch("*", "r", "key-1")).only().get(0).status())
+          .isEqualTo(Outcome.Status.UNCHANGED);
       assertThatThrownBy(() -> copy.restore(transferred, 31, 2)).isInstanceOf(IllegalStateException.class);
     }
   }

@@ -172,6 +172,24 @@ class StoreTest {
   }
 
   @Test
+  void anEpochOpeningRetriedWithTheSameRequestIdOpensNothingMore() {
+    assertThat(store.apply(1, 1, new OpenEpoch("s", "reset", "req-1")).only())
+        .containsExactly(new Outcome(Status.CREATED, 1, 1, null));
+    String root = store.merkle().root();
+    assertThat(store.apply(2, 1, new OpenEpoch("s", "reset", "req-1")).only())
+        .containsExactly(new Outcome(Status.UNCHANGED, 1, 1, null));
+    assertThat(store.epoch("s", Long.MAX_VALUE)).isEqualTo(1);
+    assertThat(store.merkle().root()).isEqualTo(root);
+    // another key, or the same key for another subject, is another opening
+    assertThat(store.apply(3, 1, new OpenEpoch("s", "reset", "req-2")).only().get(0).epoch()).isEqualTo(2);
+    assertThat(store.apply(4, 1, new OpenEpoch("t", "reset", "req-1")).only().get(0).status()).isEqualTo(Status.CREATED);
+    // without a key every opening counts
+    store.apply(5, 1, new OpenEpoch("s", "again"));
+    store.apply(6, 1, new OpenEpoch("s", "again"));
+    assertThat(store.epoch("s", Long.MAX_VALUE)).isEqualTo(4);
+  }
+
+  @Test
   void recordsForALensIncludeRetractionsVotesAndTheAuthorityHistoryOfEveryAgentInvolved() {
     Assertion a = claim("s", "p", "1", "crm");
     Assertion b = claim("s", "p", "2", "web");

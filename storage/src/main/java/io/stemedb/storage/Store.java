@@ -334,7 +334,7 @@ public final class Store implements AutoCloseable {
     for (byte[] key :
         claimIndex.prefixSubMap(Keys.key().string(subject).string(predicate).u64(epoch).build())
             .keySet()) {
-      byte[] logKey = java.util.Arrays.copyOfRange(key, key.length - 12, key.length);
+      byte[] logKey = logKeyOf(key);
       if (Keys.longAt(logKey, 0) > asOfIndex) {
         break;
       }
@@ -463,7 +463,7 @@ public final class Store implements AutoCloseable {
             : Keys.key().string(subject).string(predicate).build();
     List<byte[]> logKeys = new ArrayList<>();
     for (byte[] key : claimIndex.prefixSubMap(prefix).keySet()) {
-      byte[] logKey = java.util.Arrays.copyOfRange(key, key.length - 12, key.length);
+      byte[] logKey = logKeyOf(key);
       if (Keys.longAt(logKey, 0) > afterIndex) {
         logKeys.add(logKey);
       }
@@ -476,6 +476,11 @@ public final class Store implements AutoCloseable {
       out.add((Assertion) record(logKey));
     }
     return out;
+  }
+
+  /** Every index key ends with the 12-byte log key (index, seq) of the record it points at. */
+  private static byte[] logKeyOf(byte[] indexKey) {
+    return java.util.Arrays.copyOfRange(indexKey, indexKey.length - 12, indexKey.length);
   }
 
   private StoredRecord record(byte[] logKey) {

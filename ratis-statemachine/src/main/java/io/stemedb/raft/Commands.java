@@ -191,7 +191,8 @@ final class Commands {
             .setStatus(io.stemedb.raft.proto.Outcome.Status.forNumber(o.status().ordinal()))
             .setIndex(o.index())
             .setEpoch(o.epoch())
-            .setMessage(o.message() == null ? "" : o.message());
+            .setMessage(o.message() == null ? "" : o.message())
+            .setId(o.id() == null ? "" : o.id());
       }
     }
     return reply.build();
@@ -205,7 +206,7 @@ final class Commands {
         outcomes.add(
             new Outcome(
                 Outcome.Status.values()[o.getStatusValue()], o.getIndex(), o.getEpoch(),
-                o.getMessage().isEmpty() ? null : o.getMessage()));
+                o.getMessage().isEmpty() ? null : o.getMessage(), o.getId().isEmpty() ? null : o.getId()));
       }
       out.add(outcomes);
     }

@@ -8,8 +8,18 @@ package io.stemedb.storage;
  * @param epoch for claims the claim's epoch; for epoch openings the subject's new epoch (for {@code *}:
  *     how many {@code *} openings there have been); 0 otherwise
  * @param message for rejections, what was wrong, in words for the client
+ * @param id for claims, the claim's content id (the leader may have filled its observedAt), else null
  */
-public record Outcome(Status status, long index, long epoch, String message) {
+public record Outcome(Status status, long index, long epoch, String message, String id) {
+
+  public Outcome(Status status, long index, long epoch, String message) {
+    this(status, index, epoch, message, null);
+  }
+
+  /** This outcome, about the claim {@code claimId}. */
+  Outcome about(String claimId) {
+    return new Outcome(status, index, epoch, message, claimId);
+  }
 
   public enum Status {
     /** A new record was stored. */
@@ -46,4 +56,9 @@ public record Outcome(Status status, long index, long epoch, String message) {
 
   static final Outcome ABORTED =
       new Outcome(Status.ABORTED, 0, 0, "not applied: another item of the request was rejected");
+
+  /** This outcome as ABORTED (another change of its request was rejected), keeping its id. */
+  Outcome aborted() {
+    return new Outcome(Status.ABORTED, 0, 0, ABORTED.message, id);
+  }
 }

@@ -50,7 +50,7 @@ final class RequestPlan {
 
   Outcome plan(Change change) {
     if (change instanceof AddClaim c) {
-      return addClaim(c.claim());
+      return addClaim(c.claim()).about(c.claim().id());
     } else if (change instanceof Retract r) {
       return retract(r);
     } else if (change instanceof CastVote v) {

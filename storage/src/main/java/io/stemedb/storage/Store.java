@@ -218,7 +218,7 @@ public final class Store implements AutoCloseable {
       outcomes.add(outcome);
     }
     if (rejected) {
-      return outcomes.stream().map(o -> o.status().rejected() ? o : Outcome.ABORTED).toList();
+      return outcomes.stream().map(o -> o.status().rejected() ? o : o.aborted()).toList();
     }
     for (StoredRecord record : plan.records()) {
       write(entry.nextKey(), record);

@@ -38,7 +38,7 @@ class StoreTest {
     Assertion a = claim("customer:42", "email", "\"a@b.com\"", "crm");
     List<Outcome> out = store.apply(5, 1, add(a)).only();
 
-    assertThat(out).containsExactly(new Outcome(Status.CREATED, 5, 0, null));
+    assertThat(out).containsExactly(new Outcome(Status.CREATED, 5, 0, null, a.id()));
     assertThat(store.claim(a.id())).contains(a.at(5, 0));
     assertThat(store.appliedIndex()).isEqualTo(5);
     assertThat(store.appliedTerm()).isEqualTo(1);
@@ -52,7 +52,7 @@ class StoreTest {
 
     List<Outcome> out = store.apply(2, 1, add(a)).only();
 
-    assertThat(out).containsExactly(new Outcome(Status.UNCHANGED, 1, 0, null));
+    assertThat(out).containsExactly(new Outcome(Status.UNCHANGED, 1, 0, null, a.id()));
     assertThat(store.merkle().root()).isEqualTo(root);
     assertThat(store.recordsAfter(0, 100)).hasSize(1);
   }

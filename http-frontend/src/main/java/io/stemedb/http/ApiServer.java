@@ -1,0 +1,120 @@
+package io.stemedb.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.stemedb.raft.InvalidProposalException;
+import io.stemedb.raft.StemeNode;
+import io.stemedb.raft.UnavailableException;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API v1 (api.md) of one node. Every route is declared in {@link #routes}; handlers are small
+ * and call the node facade; every failure goes through {@link #errors} into the contract's error body.
+ */
+public final class ApiServer implements AutoCloseable {
+  static final String INDEX_HEADER = "X-Stemedb-Index";
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+  private final Javalin app;
+
+  private ApiServer(Javalin app) {
+    this.app = app;
+  }
+
+  /**
+   * Serves {@code node} on {@code host:port} (port 0: any free port).
+   *
+   * @param httpAddresses every member's HTTP address by node id, for status answers
+   */
+  public static ApiServer start(StemeNode node, String host, int port, Limits limits, Map<String, String> httpAddresses) {
+    Javalin app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.http.maxRequestSize = limits.maxBodyBytes();
+      config.http.prefer405over404 = true;
+      config.useVirtualThreads = false;
+    });
+    routes(app, new WriteHandlers(node, limits), new ReadHandlers(node, limits), new OpsHandlers(node, httpAddresses));
+    errors(app, limits);
+    app.start(host, port);
+    LOG.info("node {} serves HTTP on {}:{}", node.id(), host, app.port());
+    return new ApiServer(app);
+  }
+
+  /** All routes of the API, in one place. */
+  private static void routes(Javalin app, WriteHandlers writes, ReadHandlers reads, OpsHandlers ops) {
+    app.before("/v1/*", ApiServer::requireJsonBodyOnPost);
+    app.post("/v1/assertions", writes::postAssertions);
+    app.get("/v1/assertions/{id}", reads::assertion);
+    app.get("/v1/resolve", reads::resolve);
+    app.get("/v1/admin/cluster/status", ops::clusterStatus);
+    app.get("/health", ops::health);
+    app.get("/ready", ops::ready);
+  }
+
+  /** One mapping from every failure to the contract's status and error body. */
+  private static void errors(Javalin app, Limits limits) {
+    app.exception(ApiException.class, (e, ctx) -> error(ctx, e));
+    app.exception(InvalidProposalException.class, (e, ctx) -> error(ctx, ApiException.invalid("", e.getMessage())));
+    app.exception(UnavailableException.class, (e, ctx) -> error(ctx, ApiException.unavailable(e.getMessage())));
+    app.exception(TimeoutException.class, (e, ctx) -> error(ctx, ApiException.timeout(e.getMessage())));
+    app.exception(HttpResponseException.class, (e, ctx) -> {
+      int status = e.getStatus();
+      if (status == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
+        error(ctx, ApiException.tooLarge("the body is larger than " + limits.maxBodyBytes() + " bytes"));
+      } else if (status == HttpStatus.METHOD_NOT_ALLOWED.getCode()) {
+        error(ctx, ApiException.methodNotAllowed(ctx.method() + " is not allowed on " + ctx.path()));
+      } else if (status == HttpStatus.NOT_FOUND.getCode()) {
+        error(ctx, ApiException.notFound("no such endpoint: " + ctx.method() + " " + ctx.path()));
+      } else {
+        error(ctx, ApiException.invalid("", e.getMessage()));
+      }
+    });
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("unexpected failure on {} {}: this is a bug", ctx.method(), ctx.path(), e);
+      ctx.status(500).contentType("application/json").result(Json.write(Json.object().set("error",
+          Json.object().put("code", "internal").put("message", "internal error; see the node's log"))));
+    });
+    app.error(404, ctx -> {
+      if (!ctx.result().isEmpty() && ctx.result().startsWith("{\"error\"")) {
+        return;
+      }
+      error(ctx, ApiException.notFound("no such endpoint: " + ctx.method() + " " + ctx.path()));
+    });
+    app.error(405, ctx -> error(ctx, ApiException.methodNotAllowed(ctx.method() + " is not allowed on " + ctx.path())));
+  }
+
+  private static void requireJsonBodyOnPost(Context ctx) {
+    if (!ctx.method().name().equals("POST") && !ctx.method().name().equals("PUT")) {
+      return;
+    }
+    String type = ctx.contentType();
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim().equals("application/json")) {
+      throw ApiException.unsupportedMediaType("Content-Type must be application/json");
+    }
+  }
+
+  private static void error(Context ctx, ApiException e) {
+    var detail = Json.object().put("code", e.code()).put("message", e.getMessage());
+    if (e.field() != null) {
+      detail.put("field", e.field());
+    }
+    if (e.retryAfterSeconds() != null) {
+      ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds()));
+    }
+    ctx.status(e.status()).contentType("application/json").result(Json.write(Json.object().set("error", detail)));
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,274 @@
+package io.stemedb.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stemedb.raft.NodeConfig;
+import io.stemedb.raft.Proposal;
+import io.stemedb.raft.StemeNode;
+import io.stemedb.storage.Change;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTP contract against three real nodes, through a real HTTP client. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpApiTest {
+  final List<StemeNode> nodes = new ArrayList<>();
+  final List<ApiServer> servers = new ArrayList<>();
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  record Reply(int status, JsonNode body, HttpResponse<String> raw) {
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  @BeforeAll
+  void startCluster(@TempDir Path dir) throws Exception {
+    List<NodeConfig.Peer> peers = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      peers.add(new NodeConfig.Peer("n" + i, "127.0.0.1:" + freePort(), 0));
+    }
+    for (NodeConfig.Peer p : peers) {
+      int port = Integer.parseInt(p.raftAddress().split(":")[1]);
+      nodes.add(StemeNode.start(NodeConfig.of(p.id(), "127.0.0.1", port, peers, dir.resolve(p.id()))));
+    }
+    Map<String, String> httpAddresses = new HashMap<>();
+    for (StemeNode n : nodes) {
+      ApiServer s = ApiServer.start(n, "127.0.0.1", 0, Limits.DEFAULTS, httpAddresses);
+      servers.add(s);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (nodes.stream().noneMatch(StemeNode::isLeader) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    for (ApiServer s : servers) {
+      s.close();
+    }
+    for (StemeNode n : nodes) {
+      n.close();
+    }
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A follower's API (writes are forwarded to the leader; reads are served locally). */
+  String base() {
+    for (int i = 0; i < nodes.size(); i++) {
+      if (!nodes.get(i).isLeader()) {
+        return "http://127.0.0.1:" + servers.get(i).port();
+      }
+    }
+    return "http://127.0.0.1:" + servers.get(0).port();
+  }
+
+  Reply send(String method, String path, String contentType, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode json = r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
+    return new Reply(r.statusCode(), json, r);
+  }
+
+  Reply post(String path, String body) throws Exception {
+    return send("POST", path, "application/json", body);
+  }
+
+  Reply get(String path) throws Exception {
+    return send("GET", path, null, null);
+  }
+
+  static void assertError(Reply r, int status, String code, String field) {
+    assertThat(r.status()).as("status of %s", r.body()).isEqualTo(status);
+    assertThat(r.body().path("error").path("code").asText()).isEqualTo(code);
+    assertThat(r.body().path("error").path("message").asText()).isNotEmpty();
+    if (field != null) {
+      assertThat(r.body().path("error").path("field").asText()).isEqualTo(field);
+    }
+  }
+
+  @Test
+  void threeConflictingClaimsResolveThroughEveryLens() throws Exception {
+    StemeNode any = nodes.get(0);
+    any.write(List.of(new Proposal.Other(new Change.SetAgent("crm", 5, "the CRM")),
+        new Proposal.Other(new Change.SetAgent("web", 2, "web form"))));
+    assertThat(post("/v1/assertions", "{\"subject\":\"customer:42\",\"predicate\":\"email\",\"value\":\"a@b.com\","
+        + "\"agent\":\"crm\",\"confidence\":0.9,\"observedAt\":\"2026-11-01T10:00:00Z\"}").status()).isEqualTo(201);
+    assertThat(post("/v1/assertions", "{\"subject\":\"customer:42\",\"predicate\":\"email\",\"value\":\"x@y.com\","
+        + "\"agent\":\"web\",\"observedAt\":\"2026-11-02T10:00:00Z\"}").status()).isEqualTo(201);
+    Reply third = post("/v1/assertions", "{\"subject\":\"customer:42\",\"predicate\":\"email\",\"value\":\"x@y.com\","
+        + "\"agent\":\"support\",\"confidence\":0.5,\"observedAt\":\"2026-11-01T12:00:00Z\"}");
+    long index = third.body().get("index").asLong();
+
+    Reply recency = get("/v1/resolve?subject=customer:42&predicate=email&minIndex=" + index);
+    assertThat(recency.status()).isEqualTo(200);
+    assertThat(recency.body().get("value").asText()).isEqualTo("x@y.com");
+    assertThat(recency.body().get("winner").get("agent").asText()).isEqualTo("web");
+    assertThat(recency.body().get("contested").asBoolean()).isTrue();
+    assertThat(recency.body().get("candidates").asInt()).isEqualTo(3);
+    assertThat(recency.body().get("explain").get("decidedBy").asText()).isEqualTo("recency");
+    assertThat(Long.parseLong(recency.header("X-Stemedb-Index"))).isGreaterThanOrEqualTo(index);
+    assertThat(recency.body().has("values")).isFalse();
+
+    Reply authority = get("/v1/resolve?subject=customer:42&predicate=email&lens=authority");
+    assertThat(authority.body().get("winner").get("agent").asText()).isEqualTo("crm");
+    assertThat(authority.body().get("runnerUp").get("agent").asText()).isEqualTo("web");
+    assertThat(authority.body().get("explain").get("decidedBy").asText()).isEqualTo("authority");
+    assertThat(authority.body().get("winner").get("observedAt").asText()).isEqualTo("2026-11-01T10:00:00.000Z");
+
+    // consensus: x@y.com has web 2×1 + support 1×0.5 = 2.5; a@b.com has crm 5×0.9 = 4.5
+    Reply consensus = get("/v1/resolve?subject=customer:42&predicate=email&lens=consensus");
+    assertThat(consensus.body().get("value").asText()).isEqualTo("a@b.com");
+    assertThat(consensus.body().get("values").get(0).get("support").decimalValue()).isEqualByComparingTo("4.5");
+    assertThat(consensus.body().get("values").get(1).get("support").decimalValue()).isEqualByComparingTo("2.5");
+    assertThat(consensus.body().get("values").get(1).get("supporters")).hasSize(2);
+
+    Reply all = get("/v1/resolve?subject=customer:42&predicate=email&lens=all");
+    assertThat(all.body().has("winner")).isFalse();
+    assertThat(all.body().get("values")).hasSize(2);
+    assertThat(all.body().get("explain").get("decidedBy").asText()).isEqualTo("support");
+
+    Reply filtered = get("/v1/resolve?subject=customer:42&predicate=email&agents=support,crm&minConfidence=0.6");
+    assertThat(filtered.body().get("winner").get("agent").asText()).isEqualTo("crm");
+    assertThat(filtered.body().get("candidates").asInt()).isEqualTo(1);
+    assertThat(filtered.body().get("explain").get("decidedBy").asText()).isEqualTo("only-candidate");
+
+    Reply past = get("/v1/resolve?subject=customer:42&predicate=email&asOfIndex=" + (index - 1));
+    assertThat(past.body().get("candidates").asInt()).isEqualTo(2);
+    assertThat(past.header("X-Stemedb-Index")).isEqualTo(Long.toString(index - 1));
+
+    Reply bySubject = get("/v1/resolve?subject=customer:42");
+    assertThat(bySubject.body().get("predicates").get("email").get("value").asText()).isEqualTo("x@y.com");
+
+    assertError(get("/v1/resolve?subject=customer:42&predicate=phone"), 404, "not_found", null);
+  }
+
+  @Test
+  void writesAreIdempotentAndConflictsChangeNothing() throws Exception {
+    String claim = "{\"subject\":\"s:1\",\"predicate\":\"p\",\"value\":{\"b\":2,\"a\":1},\"agent\":\"a\","
+        + "\"confidence\":0.5,\"observedAt\":\"2026-11-01T10:00:00.123456Z\",\"source\":\"https://x\"}";
+    Reply first = post("/v1/assertions", claim);
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(first.body().get("created").asBoolean()).isTrue();
+    assertThat(first.body().get("id").asText()).hasSize(64);
+    assertThat(first.header("X-Stemedb-Index")).isEqualTo(first.body().get("index").asText());
+
+    Reply again = post("/v1/assertions", claim.replace("{\"b\":2,\"a\":1}", "{\"a\":1.0,\"b\":2}"));
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.body().get("created").asBoolean()).isFalse();
+    assertThat(again.body().get("index").asLong()).isEqualTo(first.body().get("index").asLong());
+    assertThat(again.body().get("id").asText()).isEqualTo(first.body().get("id").asText());
+
+    assertError(post("/v1/assertions", claim.replace("0.5", "0.7")), 409, "conflict", null);
+    Reply batchWithConflict = post("/v1/assertions", "{\"assertions\":["
+        + claim.replace("s:1", "s:2") + "," + claim.replace("0.5", "0.6") + "]}");
+    assertError(batchWithConflict, 409, "conflict", "assertions[1]");
+    assertError(get("/v1/resolve?subject=s:2&predicate=p"), 404, "not_found", null); // nothing of it applied
+
+    Reply batch = post("/v1/assertions", "{\"assertions\":[" + claim.replace("s:1", "s:3") + ","
+        + claim.replace("s:1", "s:3") + "," + claim + "]}");
+    assertThat(batch.status()).isEqualTo(200);
+    assertThat(batch.body().get("created").asInt()).isEqualTo(1);
+    assertThat(batch.body().get("results")).hasSize(3);
+    assertThat(batch.body().get("results").get(1).get("created").asBoolean()).isFalse();
+
+    Reply byId = get("/v1/assertions/" + first.body().get("id").asText());
+    assertThat(byId.status()).isEqualTo(200);
+    assertThat(byId.body().get("value").toString()).isEqualTo("{\"a\":1,\"b\":2}");
+    assertThat(byId.body().get("observedAt").asText()).isEqualTo("2026-11-01T10:00:00.123Z");
+    assertThat(byId.body().get("retracted").asBoolean()).isFalse();
+    assertThat(byId.body().get("votes")).isEmpty();
+    assertError(get("/v1/assertions/" + "0".repeat(64)), 404, "not_found", null);
+    assertError(get("/v1/assertions/nope"), 400, "invalid_argument", "id");
+  }
+
+  @Test
+  void badInputIsA4xxNamingTheFieldAndChangesNothing() throws Exception {
+    String ok = "{\"subject\":\"s\",\"predicate\":\"p\",\"value\":1,\"agent\":\"a\"}";
+    assertThat(post("/v1/assertions", ok).status()).isIn(200, 201);
+    String root = nodes.get(0).stateMachine().store().merkle().root();
+
+    assertError(post("/v1/assertions", ok.replace("}", ",\"colour\":\"red\"}")), 400, "invalid_argument", "colour");
+    assertError(post("/v1/assertions", ok.replace("}", ",\"source\":null}")), 400, "invalid_argument", "source");
+    assertError(post("/v1/assertions", ok.replace("}", ",\"confidence\":\"high\"}")), 400, "invalid_argument", "confidence");
+    assertError(post("/v1/assertions", ok.replace("}", ",\"confidence\":1.5}")), 400, "invalid_argument", "confidence");
+    assertError(post("/v1/assertions", ok.replace("}", ",\"confidence\":1e400}")), 400, "invalid_argument", "confidence");
+    assertError(post("/v1/assertions", ok.replace("\"a\"}", "\"a b\"}")), 400, "invalid_argument", "agent");
+    assertError(post("/v1/assertions", ok.replace("\"s\"", "\"s\\u0007\"")), 400, "invalid_argument", "subject");
+    assertError(post("/v1/assertions", ok.replace("\"s\"", "\"s\\u0085\"")), 400, "invalid_argument", "subject");
+    assertError(post("/v1/assertions", ok.replace("\"p\"", "\"" + "p".repeat(257) + "\"")), 400, "invalid_argument", "predicate");
+    assertError(post("/v1/assertions", ok.replace("}", ",\"observedAt\":\"yesterday\"}")), 400, "invalid_argument", "observedAt");
+    assertError(post("/v1/assertions", "{\"subject\":\"s\",\"subject\":\"t\",\"predicate\":\"p\",\"value\":1,\"agent\":\"a\"}"),
+        400, "invalid_argument", null);
+    assertError(post("/v1/assertions", ok.substring(0, 20)), 400, "invalid_argument", null);
+    assertError(post("/v1/assertions", "[1,2]"), 400, "invalid_argument", null);
+    assertError(post("/v1/assertions", "{\"subject\":\"s\",\"predicate\":\"p\",\"agent\":\"a\"}"), 400, "invalid_argument", "value");
+    assertError(post("/v1/assertions", "{\"assertions\":[]}"), 400, "invalid_argument", "assertions");
+    assertError(post("/v1/assertions", "{\"assertions\":[" + (ok + ",").repeat(1000) + ok + "]}"), 400, "invalid_argument", "assertions");
+    assertError(post("/v1/assertions", "{\"assertions\":[" + ok + ",{\"subject\":1}]}"), 400, "invalid_argument", "assertions[1].subject");
+    // depth: 64 nested arrays pass, 65 fail
+    assertThat(post("/v1/assertions", ok.replace("\"value\":1", "\"value\":" + "[".repeat(64) + "]".repeat(64))).status()).isIn(200, 201);
+    root = nodes.get(0).stateMachine().store().merkle().root();
+    assertError(post("/v1/assertions", ok.replace("\"value\":1", "\"value\":" + "[".repeat(65) + "]".repeat(65))), 400, "invalid_argument", "value");
+    assertError(post("/v1/assertions", ok.replace("\"value\":1", "\"value\":\"" + "x".repeat(70_000) + "\"")), 400, "invalid_argument", "value");
+    assertError(post("/v1/assertions", "{\"subject\":\"" + "x".repeat(5 << 20) + "\"}"), 413, "payload_too_large", null);
+    assertError(send("POST", "/v1/assertions", null, ok), 415, "unsupported_media_type", null);
+    assertError(send("POST", "/v1/assertions", "text/plain", ok), 415, "unsupported_media_type", null);
+    assertError(send("PUT", "/v1/resolve", "application/json", "{}"), 405, "method_not_allowed", null);
+    assertError(get("/v1/nothing-here"), 404, "not_found", null);
+    assertError(get("/v1/resolve?predicate=p"), 400, "invalid_argument", "subject");
+    assertError(get("/v1/resolve?subject=s&lens=vibes"), 400, "invalid_argument", "lens");
+    assertError(get("/v1/resolve?subject=s&consistency=eventual"), 400, "invalid_argument", "consistency");
+    assertError(get("/v1/resolve?subject=s&minIndex=-1"), 400, "invalid_argument", "minIndex");
+    assertError(get("/v1/resolve?subject=s&asOf=soon"), 400, "invalid_argument", "asOf");
+    assertError(get("/v1/resolve?subject=s&minConfidence=2"), 400, "invalid_argument", "minConfidence");
+    assertError(get("/v1/resolve?subject=s&agents=a,,b"), 400, "invalid_argument", "agents");
+    assertError(get("/v1/resolve?subject=s&predicate=p&minIndex=999999999&timeoutMs=200"), 504, "timeout", null);
+
+    Thread.sleep(300);
+    assertThat(nodes.get(0).stateMachine().store().merkle().root()).isEqualTo(root);
+  }
+
+  @Test
+  void healthReadinessAndClusterStatus() throws Exception {
+    assertThat(get("/health").status()).isEqualTo(200);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    Reply ready = get("/ready");
+    while (ready.status() != 200 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      ready = get("/ready");
+    }
+    assertThat(ready.status()).isEqualTo(200);
+    Reply status = get("/v1/admin/cluster/status");
+    assertThat(status.status()).isEqualTo(200);
+    assertThat(status.body().get("role").asText()).isEqualTo("replica");
+    assertThat(status.body().get("leader").get("id").asText()).startsWith("n");
+    assertThat(status.body().get("peers")).hasSize(3);
+    assertThat(status.body().get("commitIndex").asLong()).isPositive();
+  }
+}

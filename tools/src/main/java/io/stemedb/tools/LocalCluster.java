@@ -1,0 +1,296 @@
+package io.stemedb.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code stemedb cluster up|down|status|stop-node|start-node}: a cluster of separate node processes on
+ * this machine. Node {@code nK} listens for HTTP on {@code base + 100·(K−1)} and for Raft two ports
+ * above (18180/18182, 18280/18282, 18380/18382 by default); its settings, data, log and pid live in
+ * {@code <dir>/nK/}.
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Runs a local cluster of node processes.",
+    subcommands = {LocalCluster.Up.class, LocalCluster.Down.class, LocalCluster.Status.class,
+        LocalCluster.StopNode.class, LocalCluster.StartNode.class})
+public final class LocalCluster implements Runnable {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  static class DirOption {
+    @Option(names = "--dir", defaultValue = ".stemedb/local", description = "where the nodes keep their files (default: ${DEFAULT-VALUE})")
+    Path dir;
+  }
+
+  @Command(name = "up", mixinStandardHelpOptions = true, description = "Starts the nodes and waits until every one is ready.")
+  static final class Up extends DirOption implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "how many nodes (default: ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--base-port", defaultValue = "18180", description = "HTTP port of n1 (default: ${DEFAULT-VALUE})")
+    int basePort;
+
+    @Option(names = "--detach", description = "return once ready and leave the nodes running")
+    boolean detach;
+
+    @Option(names = "--timeout", defaultValue = "90", description = "seconds to wait for readiness (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+      if (nodes < 1 || nodes > 9) {
+        throw new IllegalArgumentException("--nodes must be between 1 and 9");
+      }
+      List<NodeSettings.Member> members = new ArrayList<>();
+      for (int i = 1; i <= nodes; i++) {
+        int http = basePort + 100 * (i - 1);
+        members.add(new NodeSettings.Member("n" + i, "127.0.0.1:" + (http + 2), "127.0.0.1:" + http, 0));
+      }
+      System.out.println("stemedb cluster: " + nodes + " nodes in " + dir.toAbsolutePath()
+          + " — no tokens: the API is open to anyone on this machine (local use only)");
+      for (int i = 1; i <= nodes; i++) {
+        NodeSettings.Member m = members.get(i - 1);
+        Path nodeDir = dir.resolve(m.id());
+        Files.createDirectories(nodeDir);
+        int http = basePort + 100 * (i - 1);
+        Files.writeString(config(dir, m.id()),
+            NodeSettings.localClusterToml(m.id(), nodeDir.resolve("data").toAbsolutePath(), http, http + 2, members));
+        startNode(dir, m.id());
+      }
+      if (!awaitReady(dir, members, Duration.ofSeconds(timeoutSeconds))) {
+        System.err.println("stemedb cluster: not every node was ready within " + timeoutSeconds
+            + " s; see " + dir.resolve("<node>/node.log") + ". Stop it with: ./stemedb cluster down --dir " + dir);
+        return 1;
+      }
+      System.out.println("stemedb cluster: ready");
+      for (NodeSettings.Member m : members) {
+        System.out.println("  " + m.id() + "  http://" + m.httpAddress() + "  raft " + m.raftAddress());
+      }
+      if (detach) {
+        System.out.println("Stop it with: ./stemedb cluster down --dir " + dir);
+        return 0;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("\nstemedb cluster: stopping every node");
+        stopAll(dir);
+        stopped.countDown();
+      }));
+      System.out.println("Ctrl-C stops every node.");
+      while (!stopped.await(5, TimeUnit.SECONDS)) {
+        System.out.println(statusLine(dir));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "down", mixinStandardHelpOptions = true, description = "Stops every node of the local cluster.")
+  static final class Down extends DirOption implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      stopAll(dir);
+      return 0;
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows each node's role, term, leader and indexes.")
+  static final class Status extends DirOption implements Callable<Integer> {
+    @Override
+    public Integer call() throws IOException {
+      System.out.printf("%-5s %-8s %-6s %-9s %-8s %-10s %-10s %s%n", "node", "process", "pid", "role", "term", "leader", "applied", "http");
+      for (String id : nodeIds(dir)) {
+        Optional<ProcessHandle> p = process(dir, id);
+        String http = NodeSettings.load(config(dir, id), java.util.Map.of()).httpAddresses().get(id);
+        JsonNode s = status(http).orElse(null);
+        System.out.printf("%-5s %-8s %-6s %-9s %-8s %-10s %-10s http://%s%n", id,
+            p.isPresent() ? "running" : "stopped", p.map(h -> Long.toString(h.pid())).orElse("-"),
+            s == null ? "-" : s.path("role").asText(), s == null ? "-" : s.path("term").asText(),
+            s == null ? "-" : s.path("leader").path("id").asText("-"), s == null ? "-" : s.path("appliedIndex").asText(), http);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "stop-node", mixinStandardHelpOptions = true, description = "Stops one node (SIGTERM, then SIGKILL after 15 s).")
+  static final class StopNode extends DirOption implements Callable<Integer> {
+    @Parameters(index = "0", description = "node id, e.g. n2")
+    String node;
+
+    @Override
+    public Integer call() {
+      stop(dir, node);
+      return 0;
+    }
+  }
+
+  @Command(name = "start-node", mixinStandardHelpOptions = true, description = "Starts one node again with its settings and data.")
+  static final class StartNode extends DirOption implements Callable<Integer> {
+    @Parameters(index = "0", description = "node id, e.g. n2")
+    String node;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!Files.exists(config(dir, node))) {
+        throw new IllegalArgumentException("no node " + node + " in " + dir + " (run cluster up first)");
+      }
+      startNode(dir, node);
+      return 0;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------- plumbing
+
+  static Path config(Path dir, String id) {
+    return dir.resolve(id).resolve("stemedb.toml");
+  }
+
+  static List<String> nodeIds(Path dir) throws IOException {
+    List<String> ids = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return ids;
+    }
+    try (var children = Files.list(dir)) {
+      children.filter(p -> Files.exists(p.resolve("stemedb.toml"))).map(p -> p.getFileName().toString()).sorted().forEach(ids::add);
+    }
+    return ids;
+  }
+
+  /** Starts {@code id} as its own process, unless it already runs; output to node.log, pid to node.pid. */
+  static void startNode(Path dir, String id) throws IOException {
+    if (process(dir, id).isPresent()) {
+      System.out.println("  " + id + " is already running (pid " + process(dir, id).get().pid() + ")");
+      return;
+    }
+    Path nodeDir = dir.resolve(id);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        StemeDbCli.class.getName(), "server", "--config", config(dir, id).toAbsolutePath().toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("node.log").toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("STEMEDB_"));
+    Process p = pb.start();
+    Files.writeString(nodeDir.resolve("node.pid"), p.pid() + "\n", StandardCharsets.UTF_8);
+    System.out.println("  started " + id + " (pid " + p.pid() + ", log " + nodeDir.resolve("node.log") + ")");
+  }
+
+  static Optional<ProcessHandle> process(Path dir, String id) {
+    Path pidFile = dir.resolve(id).resolve("node.pid");
+    try {
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      // A live java process (the JDK truncates long command lines, so the class name may not show).
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(true));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  static void stop(Path dir, String id) {
+    Optional<ProcessHandle> p = process(dir, id);
+    if (p.isEmpty()) {
+      System.out.println("  " + id + " is not running");
+      return;
+    }
+    p.get().destroy();
+    try {
+      p.get().onExit().get(15, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      p.get().destroyForcibly();
+    }
+    try {
+      Files.deleteIfExists(dir.resolve(id).resolve("node.pid"));
+    } catch (IOException e) {
+      // the pid no longer names our process anyway
+    }
+    System.out.println("  stopped " + id);
+  }
+
+  static void stopAll(Path dir) {
+    try {
+      for (String id : nodeIds(dir)) {
+        stop(dir, id);
+      }
+    } catch (IOException e) {
+      System.err.println("stemedb cluster: cannot read " + dir + ": " + e.getMessage());
+    }
+  }
+
+  static Optional<JsonNode> status(String httpAddress) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + httpAddress + "/v1/admin/cluster/status"))
+          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  static boolean ready(String httpAddress) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + httpAddress + "/ready")).timeout(Duration.ofSeconds(3)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  static boolean awaitReady(Path dir, List<NodeSettings.Member> members, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long lastReport = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long readyCount = members.stream().filter(m -> ready(m.httpAddress())).count();
+      if (readyCount == members.size()) {
+        return true;
+      }
+      if (System.nanoTime() - lastReport > TimeUnit.SECONDS.toNanos(5)) {
+        System.out.println("  waiting: " + readyCount + " of " + members.size() + " nodes ready");
+        lastReport = System.nanoTime();
+      }
+      Thread.sleep(200);
+    }
+    return false;
+  }
+
+  static String statusLine(Path dir) {
+    StringBuilder b = new StringBuilder("stemedb cluster:");
+    try {
+      for (String id : nodeIds(dir)) {
+        String http = NodeSettings.load(config(dir, id), java.util.Map.of()).httpAddresses().get(id);
+        Optional<JsonNode> s = status(http);
+        b.append("  ").append(id).append(' ')
+            .append(s.map(n -> n.path("role").asText() + " applied " + n.path("appliedIndex").asText()).orElse("down"));
+      }
+    } catch (IOException e) {
+      b.append(" ").append(e.getMessage());
+    }
+    return b.toString();
+  }
+}

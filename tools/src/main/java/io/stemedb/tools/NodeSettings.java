@@ -1,0 +1,179 @@
+package io.stemedb.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.stemedb.raft.NodeConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A node's settings from TOML ({@code etc/stemedb.toml} documents every key), with environment
+ * overrides {@code STEMEDB_<SECTION>_<KEY>} (e.g. {@code STEMEDB_HTTP_PORT=18280}); with no file, the
+ * embedded default (a single node on the seed's ports). Unknown sections or keys are errors, so a typo
+ * never silently falls back to a default.
+ */
+public record NodeSettings(
+    String nodeId,
+    Path dataDir,
+    String httpHost,
+    int httpPort,
+    String raftHost,
+    int raftPort,
+    String clusterName,
+    long snapshotEveryEntries,
+    Duration commitInterval,
+    Duration requestTimeout,
+    List<Member> peers) {
+
+  /** A member of the cluster as configured. */
+  public record Member(String id, String raftAddress, String httpAddress, int priority) {}
+
+  private static final Map<String, Set<String>> KEYS = Map.of(
+      "node", Set.of("id", "data_dir"),
+      "http", Set.of("host", "port"),
+      "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms"));
+  private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority");
+
+  /** Reads {@code file} (or the embedded default when null) and applies {@code env} overrides. */
+  public static NodeSettings load(Path file, Map<String, String> env) throws IOException {
+    TomlMapper toml = new TomlMapper();
+    JsonNode root;
+    if (file == null) {
+      try (InputStream in = NodeSettings.class.getResourceAsStream("/default-node.toml")) {
+        root = toml.readTree(in);
+      }
+    } else {
+      root = toml.readTree(Files.readString(file));
+    }
+    ObjectNode config = (ObjectNode) root;
+    applyEnvironment(config, env);
+    return from(config, file == null ? "the embedded default" : file.toString());
+  }
+
+  private static void applyEnvironment(ObjectNode config, Map<String, String> env) {
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (!e.getKey().startsWith("STEMEDB_")) {
+        continue;
+      }
+      String rest = e.getKey().substring("STEMEDB_".length()).toLowerCase(java.util.Locale.ROOT);
+      int cut = rest.indexOf('_');
+      if (cut < 0) {
+        continue;
+      }
+      String section = rest.substring(0, cut);
+      String key = rest.substring(cut + 1);
+      if (KEYS.containsKey(section) && KEYS.get(section).contains(key)) {
+        ObjectNode s = config.has(section) ? (ObjectNode) config.get(section) : config.putObject(section);
+        s.put(key, e.getValue());
+      }
+    }
+  }
+
+  private static NodeSettings from(ObjectNode c, String origin) {
+    Iterator<String> sections = c.fieldNames();
+    while (sections.hasNext()) {
+      String s = sections.next();
+      if (!KEYS.containsKey(s) && !s.equals("peers")) {
+        throw new IllegalArgumentException(origin + ": unknown section [" + s + "]");
+      }
+      if (KEYS.containsKey(s)) {
+        c.get(s).fieldNames().forEachRemaining(k -> {
+          if (!KEYS.get(s).contains(k)) {
+            throw new IllegalArgumentException(origin + ": unknown key " + s + "." + k);
+          }
+        });
+      }
+    }
+    String id = text(c, "node", "id", origin);
+    List<Member> peers = new ArrayList<>();
+    JsonNode list = c.path("peers");
+    if (!list.isArray() || list.isEmpty()) {
+      throw new IllegalArgumentException(origin + ": [[peers]] must list every member, this node included");
+    }
+    for (JsonNode p : list) {
+      p.fieldNames().forEachRemaining(k -> {
+        if (!PEER_KEYS.contains(k)) {
+          throw new IllegalArgumentException(origin + ": unknown key peers." + k);
+        }
+      });
+      peers.add(new Member(p.path("id").asText(), p.path("raft_address").asText(), p.path("http_address").asText(),
+          p.path("priority").asInt(0)));
+    }
+    return new NodeSettings(
+        id,
+        Path.of(text(c, "node", "data_dir", origin)),
+        text(c, "http", "host", origin),
+        integer(c, "http", "port", origin),
+        text(c, "raft", "host", origin),
+        integer(c, "raft", "port", origin),
+        c.path("raft").path("cluster_name").asText("stemedb"),
+        c.path("raft").path("snapshot_every_entries").asLong(10_000),
+        Duration.ofMillis(c.path("raft").path("commit_interval_ms").asLong(1000)),
+        Duration.ofMillis(c.path("raft").path("request_timeout_ms").asLong(5000)),
+        peers);
+  }
+
+  private static String text(JsonNode c, String section, String key, String origin) {
+    JsonNode v = c.path(section).path(key);
+    if (v.isMissingNode() || v.asText().isEmpty()) {
+      throw new IllegalArgumentException(origin + ": " + section + "." + key + " is required");
+    }
+    return v.asText();
+  }
+
+  private static int integer(JsonNode c, String section, String key, String origin) {
+    String v = text(c, section, key, origin);
+    try {
+      int n = Integer.parseInt(v);
+      if (n < 0 || n > 65535) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(origin + ": " + section + "." + key + " must be a port number, not " + v);
+    }
+  }
+
+  /** The Raft side of these settings. */
+  public NodeConfig nodeConfig() {
+    List<NodeConfig.Peer> raftPeers = peers.stream()
+        .map(p -> new NodeConfig.Peer(p.id(), p.raftAddress(), p.priority())).toList();
+    NodeConfig base = NodeConfig.of(nodeId, raftHost, raftPort, raftPeers, dataDir);
+    return new NodeConfig(nodeId, raftHost, raftPort, raftPeers, dataDir, clusterName, snapshotEveryEntries,
+        commitInterval, requestTimeout, base.electionTimeoutMin(), base.electionTimeoutMax(), base.purgeGap(),
+        base.logSegmentBytes());
+  }
+
+  /** Every member's HTTP address by id (for status answers). */
+  public Map<String, String> httpAddresses() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Member p : peers) {
+      out.put(p.id(), p.httpAddress());
+    }
+    return out;
+  }
+
+  /** The TOML of a node of a local cluster (what {@code cluster up} writes for each node). */
+  static String localClusterToml(String id, Path dataDir, int httpPort, int raftPort, List<Member> peers) {
+    StringBuilder b = new StringBuilder()
+        .append("# Written by `stemedb cluster up`; every key is documented in etc/stemedb.toml.\n")
+        .append("[node]\nid = \"").append(id).append("\"\ndata_dir = \"").append(dataDir.toString().replace("\\", "/")).append("\"\n\n")
+        .append("[http]\nhost = \"127.0.0.1\"\nport = ").append(httpPort).append("\n\n")
+        .append("[raft]\nhost = \"127.0.0.1\"\nport = ").append(raftPort).append("\n");
+    for (Member p : peers) {
+      b.append("\n[[peers]]\nid = \"").append(p.id()).append("\"\nraft_address = \"").append(p.raftAddress())
+          .append("\"\nhttp_address = \"").append(p.httpAddress()).append("\"\npriority = ").append(p.priority()).append("\n");
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,78 @@
+package io.stemedb.tools;
+
+import io.stemedb.http.ApiServer;
+import io.stemedb.http.Limits;
+import io.stemedb.raft.StemeNode;
+import io.stemedb.tools.bench.ClusterBenchmark;
+import io.stemedb.tools.bench.LensResolveBenchmarkRunner;
+import io.stemedb.tools.bench.MapDbPutCeilingBenchmark;
+import io.stemedb.tools.bench.StorageApplyBenchmark;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stemedb}: run a node, run a local cluster, run benchmarks. */
+@Command(
+    name = "stemedb",
+    mixinStandardHelpOptions = true,
+    version = "stemedb 0.1.0",
+    description = "StemeDB: a replicated store of claims from many sources, resolved at read time.",
+    subcommands = {
+      StemeDbCli.Server.class,
+      LocalCluster.class,
+      StemeDbCli.Bench.class,
+    })
+public final class StemeDbCli implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new StemeDbCli()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** One node: Raft on its Raft port, the HTTP API on its HTTP port, until stopped (SIGTERM, Ctrl-C). */
+  @Command(name = "server", mixinStandardHelpOptions = true, description = "Runs one node.")
+  static final class Server implements Callable<Integer> {
+    @Option(names = "--config", description = "TOML settings (default: the embedded single-node default)")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+      NodeSettings settings = NodeSettings.load(config, System.getenv());
+      StemeNode node = StemeNode.start(settings.nodeConfig());
+      ApiServer api = ApiServer.start(node, settings.httpHost(), settings.httpPort(), Limits.DEFAULTS, settings.httpAddresses());
+      System.out.printf("stemedb node %s: HTTP http://%s:%d, Raft %s:%d, data %s%n", settings.nodeId(),
+          settings.httpHost(), api.port(), settings.raftHost(), settings.raftPort(), settings.dataDir().toAbsolutePath());
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        System.out.println("stemedb node " + settings.nodeId() + ": stopping");
+        try {
+          api.close();
+          node.close();
+        } catch (Exception e) {
+          System.err.println("stemedb node " + settings.nodeId() + ": error while stopping: " + e);
+        }
+        stopped.countDown();
+      }, "stemedb-shutdown"));
+      stopped.await();
+      return 0;
+    }
+  }
+
+  /** The benchmarks (also reachable through ./bench). */
+  @Command(name = "bench", mixinStandardHelpOptions = true, description = "Runs a benchmark.",
+      subcommands = {StorageApplyBenchmark.class, MapDbPutCeilingBenchmark.class, ClusterBenchmark.class,
+          LensResolveBenchmarkRunner.class})
+  static final class Bench implements Runnable {
+    @Override
+    public void run() {
+      new CommandLine(this).usage(System.out);
+    }
+  }
+}

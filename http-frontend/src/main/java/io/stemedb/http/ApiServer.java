@@ -38,7 +38,8 @@ public final class ApiServer implements AutoCloseable {
       config.http.prefer405over404 = true;
       config.useVirtualThreads = false;
     });
-    routes(app, new WriteHandlers(node, limits), new ReadHandlers(node, limits), new OpsHandlers(node, httpAddresses));
+    routes(app, new WriteHandlers(node, limits), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
+        new OpsHandlers(node, httpAddresses));
     errors(app, limits);
     app.start(host, port);
     LOG.info("node {} serves HTTP on {}:{}", node.id(), host, app.port());
@@ -46,11 +47,21 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** All routes of the API, in one place. */
-  private static void routes(Javalin app, WriteHandlers writes, ReadHandlers reads, OpsHandlers ops) {
+  private static void routes(Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops) {
     app.before("/v1/*", ApiServer::requireJsonBodyOnPost);
+    // writes
     app.post("/v1/assertions", writes::postAssertions);
-    app.get("/v1/assertions/{id}", reads::assertion);
+    app.post("/v1/retractions", changes::retract);
+    app.post("/v1/votes", changes::vote);
+    app.put("/v1/admin/agents/{agent}", changes::putAgent);
+    app.post("/v1/admin/epochs", changes::openEpoch);
+    // reads
     app.get("/v1/resolve", reads::resolve);
+    app.get("/v1/assertions", reads::history);
+    app.get("/v1/assertions/{id}", reads::assertion);
+    app.get("/v1/agents", changes::agents);
+    app.get("/v1/agents/{agent}", changes::agent);
+    // operations
     app.get("/v1/admin/cluster/status", ops::clusterStatus);
     app.get("/health", ops::health);
     app.get("/ready", ops::ready);

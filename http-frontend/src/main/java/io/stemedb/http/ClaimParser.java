@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 final class ClaimParser {
   private static final Set<String> FIELDS =
       Set.of("subject", "predicate", "value", "agent", "confidence", "observedAt", "source");
-  private static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._:@-]+");
+  static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._:@-]+");
 
   static final ObjectMapper STRICT =
       JsonMapper.builder()
@@ -100,10 +100,7 @@ final class ClaimParser {
     noControlCharacters(subject, at + "subject");
     String predicate = text(node, "predicate", at, true, limits.maxPredicateBytes());
     noControlCharacters(predicate, at + "predicate");
-    String agent = text(node, "agent", at, true, limits.maxAgentBytes());
-    if (!AGENT.matcher(agent).matches()) {
-      throw ApiException.invalid(at + "agent", "must match [A-Za-z0-9._:@-]+");
-    }
+    String agent = agent(node, "agent", at, limits);
     if (!node.has("value")) {
       throw ApiException.invalid(at + "value", "is required (any JSON value)");
     }
@@ -145,7 +142,17 @@ final class ClaimParser {
     return new Proposal.Claim(subject, predicate, canonical, agent, confidence, observedAt, source);
   }
 
-  private static void rejectUnknown(JsonNode node, Set<String> allowed, String at) {
+  /** A body that must be one JSON object with only {@code allowed} fields. */
+  static JsonNode object(byte[] body, Set<String> allowed) {
+    JsonNode root = parseJson(body);
+    if (!root.isObject()) {
+      throw ApiException.invalid("", "the body must be a JSON object");
+    }
+    rejectUnknown(root, allowed, "");
+    return root;
+  }
+
+  static void rejectUnknown(JsonNode node, Set<String> allowed, String at) {
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
       String name = fields.next().getKey();
@@ -155,7 +162,7 @@ final class ClaimParser {
     }
   }
 
-  private static JsonNode notNull(JsonNode node, String name, String at) {
+  static JsonNode notNull(JsonNode node, String name, String at) {
     JsonNode v = node.get(name);
     if (v.isNull()) {
       throw ApiException.invalid(at + name, "must not be null (omit an optional field instead)");
@@ -163,7 +170,7 @@ final class ClaimParser {
     return v;
   }
 
-  private static String text(JsonNode node, String name, String at, boolean required, int maxBytes) {
+  static String text(JsonNode node, String name, String at, boolean required, int maxBytes) {
     if (!node.has(name)) {
       if (required) {
         throw ApiException.invalid(at + name, "is required");
@@ -189,6 +196,28 @@ final class ClaimParser {
       }
     }
     return s;
+  }
+
+  /** A required agent name: at most the agent byte limit, from [A-Za-z0-9._:@-]. */
+  static String agent(JsonNode node, String name, String at, Limits limits) {
+    String agent = text(node, name, at, true, limits.maxAgentBytes());
+    checkAgent(agent, at + name);
+    return agent;
+  }
+
+  static void checkAgent(String agent, String field) {
+    if (!AGENT.matcher(agent).matches()) {
+      throw ApiException.invalid(field, "must match [A-Za-z0-9._:@-]+");
+    }
+  }
+
+  /** A required claim id: 64 lowercase hex characters. */
+  static String assertionId(JsonNode node, String name) {
+    String id = text(node, name, "", true, 64);
+    if (!io.stemedb.model.AssertionId.isWellFormed(id)) {
+      throw ApiException.invalid(name, "must be 64 lowercase hex characters");
+    }
+    return id;
   }
 
   /** C0, DEL and C1 control characters are refused in keyed strings. */

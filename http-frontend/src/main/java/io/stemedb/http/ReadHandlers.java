@@ -73,6 +73,54 @@ final class ReadHandlers {
     return r.map(res -> Json.resolution(subject, predicate, epoch, index, res));
   }
 
+  /**
+   * GET /v1/assertions?subject=S[&predicate=P]&afterIndex=N&limit=M: the full history in log order. A
+   * page never splits one log index (a batch shares it), so {@code nextAfterIndex} loses nothing; a
+   * single index larger than the limit comes whole.
+   */
+  void history(Context ctx) throws TimeoutException {
+    Params p = new Params(ctx);
+    String subject = p.required("subject", limits.maxSubjectBytes());
+    String predicate = p.optional("predicate", limits.maxPredicateBytes());
+    Long after = p.nonNegativeLong("afterIndex");
+    Long limitParam = p.nonNegativeLong("limit");
+    if (limitParam != null && (limitParam < 1 || limitParam > 1000)) {
+      throw ApiException.invalid("limit", "must be between 1 and 1000");
+    }
+    int limit = limitParam == null ? 100 : limitParam.intValue();
+    Long maxLagMs = p.nonNegativeLong("maxLagMs");
+    StemeNode.Read<ObjectNode> read = node.read(p.consistency(), 0, maxLagMs == null ? 5000 : maxLagMs, p.timeout(),
+        (store, at) -> {
+          java.util.List<Assertion> fetched = new java.util.ArrayList<>(
+              store.history(subject, predicate, after == null ? 0 : after, limit + 1).stream()
+                  .filter(a -> a.index() <= at).toList());
+          boolean more = fetched.size() > limit;
+          if (more) {
+            long cutIndex = fetched.get(limit).index();
+            java.util.List<Assertion> whole = fetched.stream().filter(a -> a.index() < cutIndex).toList();
+            if (whole.isEmpty()) {
+              // one index holds more than a page: return all of that index
+              whole = store.history(subject, predicate, after == null ? 0 : after, Integer.MAX_VALUE).stream()
+                  .filter(a -> a.index() == cutIndex).toList();
+            }
+            fetched = new java.util.ArrayList<>(whole);
+          }
+          ObjectNode out = Json.object();
+          var items = out.putArray("items");
+          for (Assertion a : fetched) {
+            items.add(Json.claim(a));
+          }
+          if (more && !fetched.isEmpty()) {
+            out.put("nextAfterIndex", fetched.get(fetched.size() - 1).index());
+          } else {
+            out.putNull("nextAfterIndex");
+          }
+          return out;
+        });
+    ctx.header(ApiServer.INDEX_HEADER, Long.toString(read.index()));
+    ctx.contentType("application/json").result(Json.write(read.value()));
+  }
+
   void assertion(Context ctx) throws TimeoutException {
     String id = ctx.pathParam("id");
     if (!io.stemedb.model.AssertionId.isWellFormed(id)) {

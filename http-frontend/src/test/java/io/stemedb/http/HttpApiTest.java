@@ -103,6 +103,12 @@ class HttpApiTest {
     return send("GET", path, null, null);
   }
 
+  /** Node n1's Merkle root once it has applied everything committed so far. */
+  String root() throws Exception {
+    return nodes.get(0).read(io.stemedb.raft.Consistency.LINEARIZABLE, 0, 0, Duration.ofSeconds(10),
+        (store, at) -> store.merkle().root()).value();
+  }
+
   static void assertError(Reply r, int status, String code, String field) {
     assertThat(r.status()).as("status of %s", r.body()).isEqualTo(status);
     assertThat(r.body().path("error").path("code").asText()).isEqualTo(code);
@@ -211,7 +217,7 @@ class HttpApiTest {
   void badInputIsA4xxNamingTheFieldAndChangesNothing() throws Exception {
     String ok = "{\"subject\":\"s\",\"predicate\":\"p\",\"value\":1,\"agent\":\"a\"}";
     assertThat(post("/v1/assertions", ok).status()).isIn(200, 201);
-    String root = nodes.get(0).stateMachine().store().merkle().root();
+    String root = root();
 
     assertError(post("/v1/assertions", ok.replace("}", ",\"colour\":\"red\"}")), 400, "invalid_argument", "colour");
     assertError(post("/v1/assertions", ok.replace("}", ",\"source\":null}")), 400, "invalid_argument", "source");
@@ -233,7 +239,7 @@ class HttpApiTest {
     assertError(post("/v1/assertions", "{\"assertions\":[" + ok + ",{\"subject\":1}]}"), 400, "invalid_argument", "assertions[1].subject");
     // depth: 64 nested arrays pass, 65 fail
     assertThat(post("/v1/assertions", ok.replace("\"value\":1", "\"value\":" + "[".repeat(64) + "]".repeat(64))).status()).isIn(200, 201);
-    root = nodes.get(0).stateMachine().store().merkle().root();
+    root = root();
     assertError(post("/v1/assertions", ok.replace("\"value\":1", "\"value\":" + "[".repeat(65) + "]".repeat(65))), 400, "invalid_argument", "value");
     assertError(post("/v1/assertions", ok.replace("\"value\":1", "\"value\":\"" + "x".repeat(70_000) + "\"")), 400, "invalid_argument", "value");
     assertError(post("/v1/assertions", "{\"subject\":\"" + "x".repeat(5 << 20) + "\"}"), 413, "payload_too_large", null);
@@ -250,8 +256,73 @@ class HttpApiTest {
     assertError(get("/v1/resolve?subject=s&agents=a,,b"), 400, "invalid_argument", "agents");
     assertError(get("/v1/resolve?subject=s&predicate=p&minIndex=999999999&timeoutMs=200"), 504, "timeout", null);
 
-    Thread.sleep(300);
-    assertThat(nodes.get(0).stateMachine().store().merkle().root()).isEqualTo(root);
+    assertThat(root()).isEqualTo(root);
+  }
+
+  @Test
+  void retractionsVotesAgentsEpochsAndHistory() throws Exception {
+    Reply claim = post("/v1/assertions", "{\"subject\":\"h:1\",\"predicate\":\"p\",\"value\":1,\"agent\":\"owner\"}");
+    String id = claim.body().get("id").asText();
+
+    // retractions: ownership first, unknown ids, then created, then a no-op
+    assertError(post("/v1/retractions", "{\"assertionId\":\"" + id + "\",\"agent\":\"intruder\"}"), 403, "permission_denied", null);
+    assertError(post("/v1/retractions", "{\"assertionId\":\"" + "a".repeat(64) + "\",\"agent\":\"owner\"}"), 404, "not_found", null);
+    assertError(post("/v1/retractions", "{\"assertionId\":\"short\",\"agent\":\"owner\"}"), 400, "invalid_argument", "assertionId");
+    // votes before the retraction: a self-vote is invalid; endorse, again (no-op), then dispute
+    assertError(post("/v1/votes", "{\"assertionId\":\"" + id + "\",\"agent\":\"owner\",\"stance\":\"endorse\"}"), 400, "invalid_argument", null);
+    assertError(post("/v1/votes", "{\"assertionId\":\"" + id + "\",\"agent\":\"v\",\"stance\":\"meh\"}"), 400, "invalid_argument", "stance");
+    assertThat(post("/v1/votes", "{\"assertionId\":\"" + id + "\",\"agent\":\"v\",\"stance\":\"endorse\"}").status()).isEqualTo(201);
+    assertThat(post("/v1/votes", "{\"assertionId\":\"" + id + "\",\"agent\":\"v\",\"stance\":\"endorse\"}").status()).isEqualTo(200);
+    assertThat(post("/v1/votes", "{\"assertionId\":\"" + id + "\",\"agent\":\"v\",\"stance\":\"dispute\"}").status()).isEqualTo(201);
+    Reply retracted = post("/v1/retractions", "{\"assertionId\":\"" + id + "\",\"agent\":\"owner\"}");
+    assertThat(retracted.status()).isEqualTo(201);
+    Reply again = post("/v1/retractions", "{\"assertionId\":\"" + id + "\",\"agent\":\"owner\"}");
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.body().get("index").asLong()).isEqualTo(retracted.body().get("index").asLong());
+    Reply state = get("/v1/assertions/" + id);
+    assertThat(state.body().get("retracted").asBoolean()).isTrue();
+    assertThat(state.body().get("votes")).hasSize(2);
+    assertError(get("/v1/resolve?subject=h:1&predicate=p"), 404, "not_found", null);
+
+    // agents
+    assertError(get("/v1/agents/nobody"), 404, "not_found", null);
+    Reply put = send("PUT", "/v1/admin/agents/crm2", "application/json", "{\"authority\":5,\"description\":\"the CRM\"}");
+    assertThat(put.status()).isEqualTo(200);
+    assertThat(put.body().get("changed").asBoolean()).isTrue();
+    Reply same = send("PUT", "/v1/admin/agents/crm2", "application/json", "{\"authority\":5,\"description\":\"the CRM\"}");
+    assertThat(same.body().get("changed").asBoolean()).isFalse();
+    assertThat(same.body().get("index").asLong()).isEqualTo(put.body().get("index").asLong());
+    assertError(send("PUT", "/v1/admin/agents/crm2", "application/json", "{\"authority\":-1}"), 400, "invalid_argument", "authority");
+    assertError(send("PUT", "/v1/admin/agents/bad%20name", "application/json", "{\"authority\":1}"), 400, "invalid_argument", "agent");
+    assertThat(get("/v1/agents/crm2").body().get("authority").asDouble()).isEqualTo(5.0);
+    assertThat(get("/v1/agents").body().get("agents").findValuesAsText("agent")).contains("crm2");
+
+    // epochs: a retry with the same Idempotency-Key opens nothing more
+    HttpRequest.Builder epoch = HttpRequest.newBuilder(URI.create(base() + "/v1/admin/epochs"))
+        .header("Content-Type", "application/json").header("Idempotency-Key", "k-1")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"h:2\",\"reason\":\"migration\"}"));
+    HttpResponse<String> opened = http.send(epoch.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> retried = http.send(epoch.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(opened.statusCode()).isEqualTo(201);
+    assertThat(retried.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(retried.body()).get("epoch").asLong()).isEqualTo(1);
+    assertThat(post("/v1/admin/epochs", "{\"subject\":\"h:2\"}").body().get("epoch").asLong()).isEqualTo(2);
+
+    // history: pages never split a log index
+    StringBuilder batch = new StringBuilder("{\"assertions\":[");
+    for (int i = 0; i < 5; i++) {
+      batch.append(i == 0 ? "" : ",").append("{\"subject\":\"h:3\",\"predicate\":\"p\",\"value\":").append(i).append(",\"agent\":\"a\"}");
+    }
+    post("/v1/assertions", batch.append("]}").toString());
+    post("/v1/assertions", "{\"subject\":\"h:3\",\"predicate\":\"q\",\"value\":9,\"agent\":\"a\"}");
+    Reply page1 = get("/v1/assertions?subject=h:3&limit=3");
+    assertThat(page1.body().get("items")).hasSize(5);
+    long next = page1.body().get("nextAfterIndex").asLong();
+    Reply page2 = get("/v1/assertions?subject=h:3&limit=3&afterIndex=" + next);
+    assertThat(page2.body().get("items")).hasSize(1);
+    assertThat(page2.body().get("nextAfterIndex").isNull()).isTrue();
+    assertThat(get("/v1/assertions?subject=h:3&predicate=q").body().get("items")).hasSize(1);
+    assertError(get("/v1/assertions?subject=h:3&limit=0"), 400, "invalid_argument", "limit");
   }
 
   @Test

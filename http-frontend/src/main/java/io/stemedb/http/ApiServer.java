@@ -39,7 +39,7 @@ public final class ApiServer implements AutoCloseable {
       config.useVirtualThreads = false;
     });
     routes(app, new WriteHandlers(node, limits), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
-        new OpsHandlers(node, httpAddresses));
+        new OpsHandlers(node, httpAddresses), new AdminHandlers(node, httpAddresses));
     errors(app, limits);
     app.start(host, port);
     LOG.info("node {} serves HTTP on {}:{}", node.id(), host, app.port());
@@ -47,7 +47,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** All routes of the API, in one place. */
-  private static void routes(Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops) {
+  private static void routes(
+      Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops, AdminHandlers admin) {
     app.before("/v1/*", ApiServer::requireJsonBodyOnPost);
     // writes
     app.post("/v1/assertions", writes::postAssertions);
@@ -63,6 +64,15 @@ public final class ApiServer implements AutoCloseable {
     app.get("/v1/agents/{agent}", changes::agent);
     // operations
     app.get("/v1/admin/cluster/status", ops::clusterStatus);
+    app.get("/v1/admin/cluster/members", admin::members);
+    app.post("/v1/admin/cluster/members", admin::addMember);
+    app.delete("/v1/admin/cluster/members/{id}", admin::removeMember);
+    app.put("/v1/admin/cluster/members/{id}/priority", admin::setPriority);
+    app.get("/v1/admin/cluster/validate", admin::validate);
+    app.post("/v1/admin/cluster/transfer-leadership", admin::transferLeadership);
+    app.post("/v1/admin/cluster/demote", admin::demote);
+    app.post("/v1/admin/snapshot", admin::snapshot);
+    app.get("/v1/admin/merkle", admin::merkle);
     app.get("/health", ops::health);
     app.get("/ready", ops::ready);
   }
@@ -102,6 +112,10 @@ public final class ApiServer implements AutoCloseable {
   private static void requireJsonBodyOnPost(Context ctx) {
     if (!ctx.method().name().equals("POST") && !ctx.method().name().equals("PUT")) {
       return;
+    }
+    boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
+    if (!hasBody && (ctx.path().endsWith("/demote") || ctx.path().endsWith("/snapshot"))) {
+      return; // the two admin actions without a body
     }
     String type = ctx.contentType();
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim().equals("application/json")) {

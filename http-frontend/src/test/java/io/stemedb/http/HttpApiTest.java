@@ -326,6 +326,54 @@ class HttpApiTest {
   }
 
   @Test
+  void adminMembersValidateMerkleSnapshotAndLeadership() throws Exception {
+    Reply members = get("/v1/admin/cluster/members");
+    assertThat(members.body().get("members")).hasSize(3);
+    assertThat(members.body().get("members").findValuesAsText("role")).containsOnlyOnce("primary");
+    Reply validate = get("/v1/admin/cluster/validate");
+    assertThat(validate.body().get("primaries").asInt()).isEqualTo(1);
+    assertThat(validate.body().get("ok").asBoolean()).isTrue();
+
+    post("/v1/assertions", "{\"subject\":\"m:1\",\"predicate\":\"p\",\"value\":1,\"agent\":\"a\"}");
+    Reply merkle = get("/v1/admin/merkle?buckets=true");
+    assertThat(merkle.body().get("root").asText()).hasSize(64);
+    assertThat(merkle.body().get("assertions").asLong()).isPositive();
+    assertThat(merkle.body().get("buckets").size()).isPositive();
+    assertThat(get("/v1/admin/merkle").body().has("buckets")).isFalse();
+    assertError(get("/v1/admin/merkle?buckets=maybe"), 400, "invalid_argument", "buckets");
+
+    Reply snapshot = send("POST", "/v1/admin/snapshot", null, null);
+    assertThat(snapshot.status()).isEqualTo(200);
+    assertThat(snapshot.body().get("index").asLong()).isPositive();
+
+    Reply priority = send("PUT", "/v1/admin/cluster/members/n3/priority", "application/json", "{\"priority\":2}");
+    assertThat(priority.status()).isEqualTo(200);
+    assertError(send("PUT", "/v1/admin/cluster/members/n9/priority", "application/json", "{\"priority\":2}"), 404, "not_found", null);
+    assertError(post("/v1/admin/cluster/members", "{\"id\":\"n1\",\"raftAddress\":\"127.0.0.1:1\"}"), 409, "conflict", "id");
+    assertError(post("/v1/admin/cluster/members", "{\"id\":\"n7\",\"raftAddress\":\"nowhere\"}"), 400, "invalid_argument", "raftAddress");
+    assertError(post("/v1/admin/cluster/transfer-leadership", "{\"to\":\"n9\"}"), 400, "invalid_argument", "to");
+    // n3 now has the highest priority: it becomes the leader, and a transfer to n1 moves it back
+    awaitLeader("n3");
+    assertThat(post("/v1/admin/cluster/transfer-leadership", "{\"to\":\"n1\"}").status()).isIn(200, 503);
+    assertThat(send("PUT", "/v1/admin/cluster/members/n3/priority", "application/json", "{\"priority\":0}").status()).isEqualTo(200);
+    assertThat(send("POST", "/v1/admin/cluster/demote", null, null).status()).isEqualTo(200);
+    assertThat(post("/v1/assertions", "{\"subject\":\"m:2\",\"predicate\":\"p\",\"value\":1,\"agent\":\"a\"}").status())
+        .as("writes go on after the leadership moved").isEqualTo(201);
+  }
+
+  void awaitLeader(String id) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      Reply s = get("/v1/admin/cluster/status");
+      if (s.status() == 200 && s.body().path("leader").path("id").asText().equals(id)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(id + " did not become the leader");
+  }
+
+  @Test
   void healthReadinessAndClusterStatus() throws Exception {
     assertThat(get("/health").status()).isEqualTo(200);
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -91,7 +91,8 @@ public final class Store implements AutoCloseable {
             .valuesOutsideNodesEnable()
             .maxNodeSize(NODE_SIZE)
             .createOrOpen();
-    this.claims = db.hashMap("claims", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+    this.claims =
+        db.hashMap("claims", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).counterEnable().createOrOpen();
     this.claimIndex =
         db.treeMap("claimIndex", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
             .maxNodeSize(NODE_SIZE)
@@ -286,6 +287,11 @@ public final class Store implements AutoCloseable {
   /** The applied position as of the last {@link #commit()}: a durable point a snapshot can name. */
   public Position committed() {
     return committed;
+  }
+
+  /** How many claims the store holds (all epochs, retracted ones included); O(1). */
+  public long claimCount() {
+    return claims.sizeLong();
   }
 
   public Optional<Assertion> claim(String id) {

@@ -36,6 +36,7 @@ class CrashRecoveryTest {
       assertThat(store.appliedTerm()).isEqualTo(3);
       assertThat(store.merkle()).isEqualTo(before);
       assertThat(store.recordsAfter(0, 10_000)).hasSize(1000);
+      assertThat(store.claimCount()).isEqualTo(1000);
     }
   }
 

@@ -39,7 +39,7 @@ public final class ApiServer implements AutoCloseable {
       config.useVirtualThreads = false;
     });
     routes(app, new WriteHandlers(node, limits), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
-        new OpsHandlers(node, httpAddresses), new AdminHandlers(node, httpAddresses));
+        new OpsHandlers(node, httpAddresses), new AdminHandlers(node, httpAddresses), new WatchHandler(node, limits));
     errors(app, limits);
     app.start(host, port);
     LOG.info("node {} serves HTTP on {}:{}", node.id(), host, app.port());
@@ -48,7 +48,8 @@ public final class ApiServer implements AutoCloseable {
 
   /** All routes of the API, in one place. */
   private static void routes(
-      Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops, AdminHandlers admin) {
+      Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops, AdminHandlers admin,
+      WatchHandler watch) {
     app.before("/v1/*", ApiServer::requireJsonBodyOnPost);
     // writes
     app.post("/v1/assertions", writes::postAssertions);
@@ -62,6 +63,8 @@ public final class ApiServer implements AutoCloseable {
     app.get("/v1/assertions/{id}", reads::assertion);
     app.get("/v1/agents", changes::agents);
     app.get("/v1/agents/{agent}", changes::agent);
+    app.before("/v1/watch", watch::validate);
+    app.sse("/v1/watch", watch::stream);
     // operations
     app.get("/v1/admin/cluster/status", ops::clusterStatus);
     app.get("/v1/admin/cluster/members", admin::members);

@@ -373,6 +373,83 @@ class HttpApiTest {
     throw new AssertionError(id + " did not become the leader");
   }
 
+  /** Reads SSE events (id, event, data) until {@code count} arrived or the time runs out. */
+  List<String[]> watch(String query, String lastEventId, int count) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/v1/watch?" + query))
+        .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(20));
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    HttpResponse<java.util.stream.Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+    assertThat(r.statusCode()).isEqualTo(200);
+    List<String[]> events = new ArrayList<>();
+    String[] current = new String[3];
+    var lines = r.body().iterator();
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (events.size() < count && System.nanoTime() < deadline && lines.hasNext()) {
+      String line = lines.next();
+      if (line.startsWith("id:")) {
+        current[0] = line.substring(3).trim();
+      } else if (line.startsWith("event:")) {
+        current[1] = line.substring(6).trim();
+      } else if (line.startsWith("data:")) {
+        current[2] = line.substring(5).trim();
+      } else if (line.isEmpty() && current[2] != null) {
+        events.add(current);
+        current = new String[3];
+      }
+    }
+    r.body().close();
+    return events;
+  }
+
+  @Test
+  void watchStreamsChangesInIndexOrderAndResumesFromAnIndexWithoutLoss() throws Exception {
+    String subject = "w:" + System.nanoTime();
+    Reply a = post("/v1/assertions", "{\"subject\":\"" + subject + "\",\"predicate\":\"p\",\"value\":1,\"agent\":\"a\"}");
+    post("/v1/assertions", "{\"subject\":\"other\",\"predicate\":\"p\",\"value\":1,\"agent\":\"a\"}");
+    Reply b = post("/v1/assertions", "{\"assertions\":[{\"subject\":\"" + subject + "\",\"predicate\":\"p\",\"value\":2,\"agent\":\"b\"},"
+        + "{\"subject\":\"" + subject + "\",\"predicate\":\"q\",\"value\":3,\"agent\":\"b\"}]}");
+    String id = a.body().get("id").asText();
+    post("/v1/votes", "{\"assertionId\":\"" + id + "\",\"agent\":\"b\",\"stance\":\"dispute\"}");
+    post("/v1/admin/epochs", "{\"subject\":\"" + subject + "\",\"reason\":\"r\"}");
+
+    List<String[]> all = watch("subject=" + subject, null, 5);
+    assertThat(all).extracting(e -> e[1]).containsExactly("assertion", "assertion", "assertion", "vote", "epoch");
+    List<Long> ids = all.stream().map(e -> Long.parseLong(e[0])).toList();
+    assertThat(ids).isSorted();
+    assertThat(Json.MAPPER.readTree(all.get(0)[2]).get("id").asText()).isEqualTo(id);
+
+    // resume from the batch's index: both of its claims come again, then what followed
+    long batchIndex = b.body().get("index").asLong();
+    List<String[]> resumed = watch("subject=" + subject + "&fromIndex=" + batchIndex, null, 4);
+    assertThat(resumed).extracting(e -> Long.parseLong(e[0])).first().isEqualTo(batchIndex);
+    assertThat(resumed).hasSize(4);
+    // a reconnect's Last-Event-ID does the same
+    assertThat(watch("subject=" + subject, Long.toString(batchIndex), 4)).hasSize(4);
+    // a predicate narrows it, and later writes arrive live
+    List<String[]> live = new ArrayList<>();
+    Thread t = new Thread(() -> {
+      try {
+        live.addAll(watch("subject=" + subject + "&predicate=q&fromIndex=" + (batchIndex + 1), null, 2));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    t.start();
+    Thread.sleep(500);
+    post("/v1/assertions", "{\"subject\":\"" + subject + "\",\"predicate\":\"q\",\"value\":4,\"agent\":\"c\"}");
+    t.join(20_000);
+    // the epoch opening concerns every predicate of the subject; then the new claim on q arrives live
+    assertThat(live).extracting(e -> e[1]).containsExactly("epoch", "assertion");
+    assertThat(Json.MAPPER.readTree(live.get(1)[2]).get("value").asInt()).isEqualTo(4);
+    assertError(send("GET", "/v1/watch?fromIndex=1", null, null), 400, "invalid_argument", "Accept");
+    HttpResponse<String> noSubject = http.send(HttpRequest.newBuilder(URI.create(base() + "/v1/watch?fromIndex=1"))
+        .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(noSubject.statusCode()).isEqualTo(400);
+    assertThat(noSubject.body()).contains("\"field\":\"subject\"");
+  }
+
   @Test
   void healthReadinessAndClusterStatus() throws Exception {
     assertThat(get("/health").status()).isEqualTo(200);

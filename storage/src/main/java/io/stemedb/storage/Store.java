@@ -443,15 +443,20 @@ public final class Store implements AutoCloseable {
     return List.copyOf(latest.values());
   }
 
-  /** Records applied after {@code afterIndex}, in log order, at most {@code limit}: export and watch. */
+  /**
+   * Records applied after {@code afterIndex}, in log order: export and watch. About {@code limit} of
+   * them — never a part of one log index, so a reader that continues after the last index it got
+   * misses nothing (a single index larger than the limit comes whole).
+   */
   public List<StoredRecord> recordsAfter(long afterIndex, int limit) {
     List<StoredRecord> out = new ArrayList<>(Math.min(limit, 1024));
     for (Map.Entry<byte[], byte[]> e :
         log.tailMap(Keys.key().u64(afterIndex).u32(-1).build(), false).entrySet()) {
-      if (out.size() >= limit) {
+      long index = Keys.longAt(e.getKey(), 0);
+      if (out.size() >= limit && index != out.get(out.size() - 1).index()) {
         break;
       }
-      out.add(RecordCodec.decode(e.getValue(), Keys.longAt(e.getKey(), 0)));
+      out.add(RecordCodec.decode(e.getValue(), index));
     }
     return out;
   }

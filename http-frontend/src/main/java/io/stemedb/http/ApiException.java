@@ -25,6 +25,10 @@ public final class ApiException extends RuntimeException {
     return new ApiException(400, "invalid_argument", message, field, null);
   }
 
+  public static ApiException unauthenticated(String message) {
+    return new ApiException(401, "unauthenticated", message, null, null);
+  }
+
   public static ApiException notFound(String message) {
     return new ApiException(404, "not_found", message, null, null);
   }

@@ -32,13 +32,19 @@ public final class ApiServer implements AutoCloseable {
    * @param httpAddresses every member's HTTP address by node id, for status answers
    */
   public static ApiServer start(StemeNode node, String host, int port, Limits limits, Map<String, String> httpAddresses) {
+    return start(node, host, port, limits, httpAddresses, Auth.OPEN);
+  }
+
+  /** As above, with bearer tokens (see {@link Auth}). */
+  public static ApiServer start(
+      StemeNode node, String host, int port, Limits limits, Map<String, String> httpAddresses, Auth auth) {
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.http.maxRequestSize = limits.maxBodyBytes();
       config.http.prefer405over404 = true;
       config.useVirtualThreads = false;
     });
-    routes(app, new WriteHandlers(node, limits), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
+    routes(auth, app, new WriteHandlers(node, limits), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
         new OpsHandlers(node, httpAddresses), new AdminHandlers(node, httpAddresses), new WatchHandler(node, limits));
     errors(app, limits);
     app.start(host, port);
@@ -48,8 +54,10 @@ public final class ApiServer implements AutoCloseable {
 
   /** All routes of the API, in one place. */
   private static void routes(
+      Auth auth,
       Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops, AdminHandlers admin,
       WatchHandler watch) {
+    app.before(auth::check);
     app.before("/v1/*", ApiServer::requireJsonBodyOnPost);
     // writes
     app.post("/v1/assertions", writes::postAssertions);

@@ -38,6 +38,9 @@ final class ChangeHandlers {
       }
       force = f.booleanValue();
     }
+    if (force && !Auth.isAdmin(ctx)) {
+      throw ApiException.forbidden("force", "only an admin (the admin token) may force a retraction");
+    }
     Outcome o = apply(new Change.Retract(id, agent, force), "assertionId");
     respond(ctx, o, Json.object().put("assertionId", id).put("agent", agent));
   }

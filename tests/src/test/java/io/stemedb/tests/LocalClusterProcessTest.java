@@ -38,10 +38,13 @@ class LocalClusterProcessTest {
     return new CommandLine(new StemeDbCli()).execute(args);
   }
 
-  /** An HTTP base port whose six ports (HTTP and Raft of three nodes) are free. */
+  /**
+   * An HTTP base port whose six ports (HTTP and Raft of three nodes) are free, below the kernel's
+   * ephemeral range (32768 and up), where an outgoing connection could take one after the check.
+   */
   static int freeBase() throws Exception {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int candidate = 20_000 + 100 * (int) (Math.random() * 300);
+      int candidate = 20_000 + 100 * (int) (Math.random() * 120);
       boolean free = true;
       for (int i = 0; i < 3 && free; i++) {
         for (int offset : new int[] {0, 2}) {
@@ -77,6 +80,24 @@ class LocalClusterProcessTest {
     } catch (Exception e) {
       return Optional.empty();
     }
+  }
+
+  @Test
+  void withTokensTheClusterGuardsAdminEndpointsAndWrites() throws Exception {
+    base = freeBase();
+    assertThat(cli("cluster", "up", "--detach", "--dir", dir.toString(), "--base-port", Integer.toString(base),
+        "--nodes", "1", "--admin-token", "adm-1", "--writer-token", "wr-1")).isZero();
+    assertThat(Files.readString(dir.resolve("n1").resolve("stemedb.toml"))).contains("[auth]");
+    HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(url(1, "/v1/admin/cluster/status"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    assertThat(post(1, "{\"subject\":\"s\",\"predicate\":\"p\",\"value\":1,\"agent\":\"a\"}").statusCode()).isEqualTo(401);
+    HttpResponse<String> written = http.send(HttpRequest.newBuilder(URI.create(url(1, "/v1/assertions")))
+        .header("Content-Type", "application/json").header("Authorization", "Bearer wr-1")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"s\",\"predicate\":\"p\",\"value\":1,\"agent\":\"a\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(written.statusCode()).isEqualTo(201);
+    assertThat(cli("cluster", "status", "--dir", dir.toString())).isZero();
   }
 
   @Test

@@ -55,6 +55,12 @@ public final class LocalCluster implements Runnable {
     @Option(names = "--detach", description = "return once ready and leave the nodes running")
     boolean detach;
 
+    @Option(names = "--admin-token", description = "require this bearer token on /v1/admin/** (default: none)")
+    String adminToken;
+
+    @Option(names = "--writer-token", description = "require this (or the admin) bearer token on writes (default: none)")
+    String writerToken;
+
     @Option(names = "--timeout", defaultValue = "90", description = "seconds to wait for readiness (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
@@ -68,20 +74,27 @@ public final class LocalCluster implements Runnable {
         int http = basePort + 100 * (i - 1);
         members.add(new NodeSettings.Member("n" + i, "127.0.0.1:" + (http + 2), "127.0.0.1:" + http, 0));
       }
-      System.out.println("stemedb cluster: " + nodes + " nodes in " + dir.toAbsolutePath()
-          + " — no tokens: the API is open to anyone on this machine (local use only)");
+      System.out.println("stemedb cluster: " + nodes + " nodes in " + dir.toAbsolutePath() + " — "
+          + (adminToken == null && writerToken == null
+              ? "no tokens: the API is open to anyone on this machine (local use only)"
+              : (adminToken != null ? "admin endpoints need the admin token" : "admin endpoints are open")
+                  + ", " + (writerToken != null ? "writes need the writer token" : "writes are open")));
       for (int i = 1; i <= nodes; i++) {
         NodeSettings.Member m = members.get(i - 1);
         Path nodeDir = dir.resolve(m.id());
         Files.createDirectories(nodeDir);
         int http = basePort + 100 * (i - 1);
         Files.writeString(config(dir, m.id()),
-            NodeSettings.localClusterToml(m.id(), nodeDir.resolve("data").toAbsolutePath(), http, http + 2, members));
+            NodeSettings.localClusterToml(m.id(), nodeDir.resolve("data").toAbsolutePath(), http, http + 2, members,
+                adminToken, writerToken));
         startNode(dir, m.id());
       }
       if (!awaitReady(dir, members, Duration.ofSeconds(timeoutSeconds))) {
         System.err.println("stemedb cluster: not every node was ready within " + timeoutSeconds
-            + " s; see " + dir.resolve("<node>/node.log") + ". Stop it with: ./stemedb cluster down --dir " + dir);
+            + " s. The end of each node's log follows; stop the cluster with: ./stemedb cluster down --dir " + dir);
+        for (NodeSettings.Member m : members) {
+          printLogTail(dir.resolve(m.id()).resolve("node.log"), 15);
+        }
         return 1;
       }
       System.out.println("stemedb cluster: ready");
@@ -122,8 +135,9 @@ public final class LocalCluster implements Runnable {
       System.out.printf("%-5s %-8s %-6s %-9s %-8s %-10s %-10s %s%n", "node", "process", "pid", "role", "term", "leader", "applied", "http");
       for (String id : nodeIds(dir)) {
         Optional<ProcessHandle> p = process(dir, id);
-        String http = NodeSettings.load(config(dir, id), java.util.Map.of()).httpAddresses().get(id);
-        JsonNode s = status(http).orElse(null);
+        NodeSettings settings = NodeSettings.load(config(dir, id), java.util.Map.of());
+        String http = settings.httpAddresses().get(id);
+        JsonNode s = status(http, settings.auth().adminToken()).orElse(null);
         System.out.printf("%-5s %-8s %-6s %-9s %-8s %-10s %-10s http://%s%n", id,
             p.isPresent() ? "running" : "stopped", p.map(h -> Long.toString(h.pid())).orElse("-"),
             s == null ? "-" : s.path("role").asText(), s == null ? "-" : s.path("term").asText(),
@@ -161,6 +175,16 @@ public final class LocalCluster implements Runnable {
   }
 
   // -------------------------------------------------------------------------------------- plumbing
+
+  private static void printLogTail(Path log, int lines) {
+    try {
+      List<String> all = Files.readAllLines(log);
+      System.err.println("--- " + log + " (last " + lines + " lines)");
+      all.subList(Math.max(0, all.size() - lines), all.size()).forEach(System.err::println);
+    } catch (IOException e) {
+      System.err.println("--- " + log + ": " + e.getMessage());
+    }
+  }
 
   static Path config(Path dir, String id) {
     return dir.resolve(id).resolve("stemedb.toml");
@@ -237,10 +261,14 @@ public final class LocalCluster implements Runnable {
     }
   }
 
-  static Optional<JsonNode> status(String httpAddress) {
+  static Optional<JsonNode> status(String httpAddress, String adminToken) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + httpAddress + "/v1/admin/cluster/status"))
-          .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + httpAddress + "/v1/admin/cluster/status"))
+          .timeout(Duration.ofSeconds(3));
+      if (adminToken != null) {
+        request.header("Authorization", "Bearer " + adminToken);
+      }
+      HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
@@ -283,8 +311,8 @@ public final class LocalCluster implements Runnable {
     StringBuilder b = new StringBuilder("stemedb cluster:");
     try {
       for (String id : nodeIds(dir)) {
-        String http = NodeSettings.load(config(dir, id), java.util.Map.of()).httpAddresses().get(id);
-        Optional<JsonNode> s = status(http);
+        NodeSettings settings = NodeSettings.load(config(dir, id), java.util.Map.of());
+        Optional<JsonNode> s = status(settings.httpAddresses().get(id), settings.auth().adminToken());
         b.append("  ").append(id).append(' ')
             .append(s.map(n -> n.path("role").asText() + " applied " + n.path("appliedIndex").asText()).orElse("down"));
       }

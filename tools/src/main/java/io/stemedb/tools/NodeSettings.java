@@ -33,7 +33,8 @@ public record NodeSettings(
     long snapshotEveryEntries,
     Duration commitInterval,
     Duration requestTimeout,
-    List<Member> peers) {
+    List<Member> peers,
+    io.stemedb.http.Auth auth) {
 
   /** A member of the cluster as configured. */
   public record Member(String id, String raftAddress, String httpAddress, int priority) {}
@@ -41,7 +42,8 @@ public record NodeSettings(
   private static final Map<String, Set<String>> KEYS = Map.of(
       "node", Set.of("id", "data_dir"),
       "http", Set.of("host", "port"),
-      "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms"));
+      "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms"),
+      "auth", Set.of("admin_token", "writer_tokens", "read_tokens"));
   private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority");
 
   /** Reads {@code file} (or the embedded default when null) and applies {@code env} overrides. */
@@ -120,7 +122,25 @@ public record NodeSettings(
         c.path("raft").path("snapshot_every_entries").asLong(10_000),
         Duration.ofMillis(c.path("raft").path("commit_interval_ms").asLong(1000)),
         Duration.ofMillis(c.path("raft").path("request_timeout_ms").asLong(5000)),
-        peers);
+        peers,
+        new io.stemedb.http.Auth(c.path("auth").path("admin_token").asText(""),
+            tokens(c.path("auth").path("writer_tokens")), tokens(c.path("auth").path("read_tokens"))));
+  }
+
+  /** A TOML array of tokens, or (from the environment) one comma-separated string. */
+  private static List<String> tokens(JsonNode v) {
+    List<String> out = new ArrayList<>();
+    if (v.isArray()) {
+      v.forEach(t -> out.add(t.asText()));
+    } else if (v.isTextual()) {
+      for (String t : v.asText().split(",")) {
+        if (!t.isBlank()) {
+          out.add(t.trim());
+        }
+      }
+    }
+    out.removeIf(String::isEmpty);
+    return out;
   }
 
   private static String text(JsonNode c, String section, String key, String origin) {
@@ -164,12 +184,22 @@ public record NodeSettings(
   }
 
   /** The TOML of a node of a local cluster (what {@code cluster up} writes for each node). */
-  static String localClusterToml(String id, Path dataDir, int httpPort, int raftPort, List<Member> peers) {
+  static String localClusterToml(
+      String id, Path dataDir, int httpPort, int raftPort, List<Member> peers, String adminToken, String writerToken) {
     StringBuilder b = new StringBuilder()
         .append("# Written by `stemedb cluster up`; every key is documented in etc/stemedb.toml.\n")
         .append("[node]\nid = \"").append(id).append("\"\ndata_dir = \"").append(dataDir.toString().replace("\\", "/")).append("\"\n\n")
         .append("[http]\nhost = \"127.0.0.1\"\nport = ").append(httpPort).append("\n\n")
         .append("[raft]\nhost = \"127.0.0.1\"\nport = ").append(raftPort).append("\n");
+    if (adminToken != null || writerToken != null) {
+      b.append("\n[auth]\n");
+      if (adminToken != null) {
+        b.append("admin_token = \"").append(adminToken).append("\"\n");
+      }
+      if (writerToken != null) {
+        b.append("writer_tokens = [\"").append(writerToken).append("\"]\n");
+      }
+    }
     for (Member p : peers) {
       b.append("\n[[peers]]\nid = \"").append(p.id()).append("\"\nraft_address = \"").append(p.raftAddress())
           .append("\"\nhttp_address = \"").append(p.httpAddress()).append("\"\npriority = ").append(p.priority()).append("\n");

@@ -46,9 +46,11 @@ public final class StemeDbCli implements Runnable {
     public Integer call() throws Exception {
       NodeSettings settings = NodeSettings.load(config, System.getenv());
       StemeNode node = StemeNode.start(settings.nodeConfig());
-      ApiServer api = ApiServer.start(node, settings.httpHost(), settings.httpPort(), Limits.DEFAULTS, settings.httpAddresses());
-      System.out.printf("stemedb node %s: HTTP http://%s:%d, Raft %s:%d, data %s%n", settings.nodeId(),
-          settings.httpHost(), api.port(), settings.raftHost(), settings.raftPort(), settings.dataDir().toAbsolutePath());
+      ApiServer api = ApiServer.start(node, settings.httpHost(), settings.httpPort(), Limits.DEFAULTS,
+          settings.httpAddresses(), settings.auth());
+      System.out.printf("stemedb node %s: HTTP http://%s:%d, Raft %s:%d, data %s, %s%n", settings.nodeId(),
+          settings.httpHost(), api.port(), settings.raftHost(), settings.raftPort(), settings.dataDir().toAbsolutePath(),
+          settings.auth().adminToken() == null ? "no admin token: admin endpoints are open" : "admin endpoints need the admin token");
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.out.println("stemedb node " + settings.nodeId() + ": stopping");

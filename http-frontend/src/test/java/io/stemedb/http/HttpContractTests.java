@@ -356,6 +356,39 @@ public abstract class HttpContractTests {
     throw new AssertionError(id + " did not become the leader");
   }
 
+  @Test
+  void votesMoveConsensusAndANewEpochStartsFromNothing() throws Exception {
+    String subject = "v:" + System.nanoTime();
+    String claim = "{\"subject\":\"" + subject + "\",\"predicate\":\"p\",\"value\":\"%s\",\"agent\":\"%s\","
+        + "\"observedAt\":\"2026-11-0%dT10:00:00Z\"}";
+    String a = post("/v1/assertions", String.format(claim, "A", "s1", 1)).body().get("id").asText();
+    post("/v1/assertions", String.format(claim, "B", "s2", 2));
+    post("/v1/assertions", String.format(claim, "B", "s3", 3));
+    // two sources say B: consensus picks B
+    assertThat(get("/v1/resolve?subject=" + subject + "&predicate=p&lens=consensus").body().get("value").asText()).isEqualTo("B");
+    // a voter with authority 3 endorses A: A's support 1 + 3 = 4 beats B's 2
+    assertThat(send("PUT", "/v1/admin/agents/voter3", "application/json", "{\"authority\":3}").status()).isEqualTo(200);
+    Reply voted = post("/v1/votes", "{\"assertionId\":\"" + a + "\",\"agent\":\"voter3\",\"stance\":\"endorse\"}");
+    Reply consensus = get("/v1/resolve?subject=" + subject + "&predicate=p&lens=consensus&minIndex=" + voted.body().get("index").asLong());
+    assertThat(consensus.body().get("value").asText()).isEqualTo("A");
+    assertThat(consensus.body().get("values").get(0).get("support").decimalValue()).isEqualByComparingTo("4");
+    // ... and disputing it instead takes 3 away: A at -2 loses again
+    Reply disputed = post("/v1/votes", "{\"assertionId\":\"" + a + "\",\"agent\":\"voter3\",\"stance\":\"dispute\"}");
+    assertThat(get("/v1/resolve?subject=" + subject + "&predicate=p&lens=consensus&minIndex=" + disputed.body().get("index").asLong())
+        .body().get("value").asText()).isEqualTo("B");
+
+    // a new epoch: reads default to it (nothing there yet), the old one stays readable
+    Reply opened = post("/v1/admin/epochs", "{\"subject\":\"" + subject + "\",\"reason\":\"re-import\"}");
+    assertThat(opened.body().get("epoch").asLong()).isEqualTo(1);
+    assertError(get("/v1/resolve?subject=" + subject + "&predicate=p&minIndex=" + opened.body().get("index").asLong()), 404, "not_found", null);
+    assertThat(get("/v1/resolve?subject=" + subject + "&predicate=p&epoch=0").body().get("value").asText()).isEqualTo("B");
+    Reply fresh = post("/v1/assertions", String.format(claim, "C", "s1", 4));
+    assertThat(fresh.body().get("epoch").asLong()).isEqualTo(1);
+    Reply now = get("/v1/resolve?subject=" + subject + "&predicate=p&minIndex=" + fresh.body().get("index").asLong());
+    assertThat(now.body().get("value").asText()).isEqualTo("C");
+    assertThat(now.body().get("epoch").asLong()).isEqualTo(1);
+  }
+
   /** Reads SSE events (id, event, data) until {@code count} arrived or the time runs out. */
   List<String[]> watch(String query, String lastEventId, int count) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/v1/watch?" + query))

@@ -147,6 +147,18 @@ class LocalClusterProcessTest {
     assertThat(again).isNotNull();
     assertThat(again.get("candidates").asInt()).isEqualTo(2);
 
+    // with two of three stopped, a write is answered 503 with Retry-After (its outcome is unknown)
+    String survivorId = "n" + survivor;
+    for (String n : new String[] {"n1", "n2", "n3"}) {
+      if (!n.equals(survivorId)) {
+        assertThat(cli("cluster", "stop-node", n, "--dir", dir.toString())).isZero();
+      }
+    }
+    HttpResponse<String> lost = post(survivor, "{\"subject\":\"customer:42\",\"predicate\":\"email\",\"value\":\"z\",\"agent\":\"z\"}");
+    assertThat(lost.statusCode()).isEqualTo(503);
+    assertThat(lost.headers().firstValue("Retry-After")).isPresent();
+    assertThat(lost.body()).contains("\"code\":\"unavailable\"");
+
     assertThat(cli("cluster", "down", "--dir", dir.toString())).isZero();
     for (String n : new String[] {"n1", "n2", "n3"}) {
       assertThat(dir.resolve(n).resolve("node.pid")).doesNotExist();

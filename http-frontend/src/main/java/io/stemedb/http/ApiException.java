@@ -53,6 +53,10 @@ public final class ApiException extends RuntimeException {
     return new ApiException(405, "method_not_allowed", message, null, null);
   }
 
+  public static ApiException rateLimited(String message, long retryAfterSeconds) {
+    return new ApiException(429, "rate_limited", message, null, (int) Math.min(Integer.MAX_VALUE, retryAfterSeconds));
+  }
+
   /** No leader or quorum in time: the outcome of a write is unknown and retrying it is safe. */
   public static ApiException unavailable(String message) {
     return new ApiException(503, "unavailable", message, null, 1);

@@ -32,19 +32,20 @@ public final class ApiServer implements AutoCloseable {
    * @param httpAddresses every member's HTTP address by node id, for status answers
    */
   public static ApiServer start(StemeNode node, String host, int port, Limits limits, Map<String, String> httpAddresses) {
-    return start(node, host, port, limits, httpAddresses, Auth.OPEN);
+    return start(node, host, port, limits, httpAddresses, Auth.OPEN, RateLimits.defaults());
   }
 
   /** As above, with bearer tokens (see {@link Auth}). */
   public static ApiServer start(
-      StemeNode node, String host, int port, Limits limits, Map<String, String> httpAddresses, Auth auth) {
+      StemeNode node, String host, int port, Limits limits, Map<String, String> httpAddresses, Auth auth,
+      RateLimits rates) {
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
       config.http.maxRequestSize = limits.maxBodyBytes();
       config.http.prefer405over404 = true;
       config.useVirtualThreads = false;
     });
-    routes(auth, app, new WriteHandlers(node, limits), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
+    routes(auth, rates, app, new WriteHandlers(node, limits, rates), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
         new OpsHandlers(node, httpAddresses), new AdminHandlers(node, httpAddresses), new WatchHandler(node, limits));
     errors(app, limits);
     app.start(host, port);
@@ -55,9 +56,11 @@ public final class ApiServer implements AutoCloseable {
   /** All routes of the API, in one place. */
   private static void routes(
       Auth auth,
+      RateLimits rates,
       Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops, AdminHandlers admin,
       WatchHandler watch) {
     app.before(auth::check);
+    app.beforeMatched(ctx -> rates.admitRequest(ctx.method().name() + " " + ctx.endpointHandlerPath()));
     app.before("/v1/*", ApiServer::requireJsonBodyOnPost);
     // writes
     app.post("/v1/assertions", writes::postAssertions);
@@ -84,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
     app.post("/v1/admin/cluster/demote", admin::demote);
     app.post("/v1/admin/snapshot", admin::snapshot);
     app.get("/v1/admin/merkle", admin::merkle);
+    app.post("/v1/admin/rate-limit", new RateLimitHandler(rates)::handle);
     app.get("/health", ops::health);
     app.get("/ready", ops::ready);
   }

@@ -14,13 +14,21 @@ final class WriteHandlers {
   private final StemeNode node;
   private final ClaimParser parser;
 
-  WriteHandlers(StemeNode node, Limits limits) {
+  private final RateLimits rates;
+
+  WriteHandlers(StemeNode node, Limits limits, RateLimits rates) {
     this.node = node;
     this.parser = new ClaimParser(limits);
+    this.rates = rates;
   }
 
   void postAssertions(Context ctx) {
     ClaimParser.Parsed parsed = parser.parse(ctx.bodyAsBytes());
+    java.util.Map<String, Long> perAgent = new java.util.TreeMap<>();
+    for (Proposal.Claim c : parsed.claims()) {
+      perAgent.merge(c.agent(), 1L, Long::sum);
+    }
+    perAgent.forEach(rates::admitAgent);
     List<Proposal> request = new ArrayList<>(parsed.claims());
     List<Outcome> outcomes = node.write(request);
     for (int i = 0; i < outcomes.size(); i++) {

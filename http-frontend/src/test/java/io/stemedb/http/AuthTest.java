@@ -45,7 +45,7 @@ class AuthTest {
     List<NodeConfig.Peer> peers = List.of(new NodeConfig.Peer("n1", "127.0.0.1:" + raft, 0));
     try (StemeNode node = StemeNode.start(NodeConfig.of("n1", "127.0.0.1", raft, peers, dir.resolve("n1")));
         ApiServer api = ApiServer.start(node, "127.0.0.1", 0, Limits.DEFAULTS, Map.of(),
-            new Auth("admin-secret", List.of("writer-secret"), List.of("reader-secret")))) {
+            new Auth("admin-secret", List.of("writer-secret"), List.of("reader-secret")), RateLimits.defaults())) {
       base = "http://127.0.0.1:" + api.port();
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (!node.isLeader() && System.nanoTime() < deadline) {

@@ -389,6 +389,26 @@ public abstract class HttpContractTests {
     assertThat(now.body().get("epoch").asLong()).isEqualTo(1);
   }
 
+  @Test
+  void rateLimitsAnswer429WithRetryAfterAndChangeLive() throws Exception {
+    String url = base();
+    String agent = "limited-" + System.nanoTime();
+    Reply set = sendTo(url, "POST", "/v1/admin/rate-limit", "application/json",
+        "{\"agent\":\"" + agent + "\",\"perSecond\":2}");
+    assertThat(set.status()).isEqualTo(200);
+    assertThat(set.body().get("agents").get(agent).asLong()).isEqualTo(2);
+    String batch = "{\"assertions\":[" + ("{\"subject\":\"r\",\"predicate\":\"p\",\"value\":1,\"agent\":\"" + agent + "\"},").repeat(2)
+        + "{\"subject\":\"r\",\"predicate\":\"p\",\"value\":2,\"agent\":\"" + agent + "\"}]}";
+    Reply limited = sendTo(url, "POST", "/v1/assertions", "application/json", batch); // 3 claims > 2 per second
+    assertError(limited, 429, "rate_limited", null);
+    assertThat(limited.header("Retry-After")).isNotNull();
+    assertThat(Integer.parseInt(limited.header("Retry-After"))).isPositive();
+    assertError(sendTo(url, "POST", "/v1/admin/rate-limit", "application/json", "{\"agent\":\"x\",\"perSecond\":0}"),
+        400, "invalid_argument", "perSecond");
+    assertThat(sendTo(url, "POST", "/v1/admin/rate-limit", "application/json", "{}").body().get("agentDefaultPerSecond").asLong())
+        .isPositive();
+  }
+
   /** Reads SSE events (id, event, data) until {@code count} arrived or the time runs out. */
   List<String[]> watch(String query, String lastEventId, int count) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/v1/watch?" + query))

@@ -34,7 +34,9 @@ public record NodeSettings(
     Duration commitInterval,
     Duration requestTimeout,
     List<Member> peers,
-    io.stemedb.http.Auth auth) {
+    io.stemedb.http.Auth auth,
+    long endpointRequestsPerSecond,
+    long agentClaimsPerSecond) {
 
   /** A member of the cluster as configured. */
   public record Member(String id, String raftAddress, String httpAddress, int priority) {}
@@ -43,7 +45,8 @@ public record NodeSettings(
       "node", Set.of("id", "data_dir"),
       "http", Set.of("host", "port"),
       "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms"),
-      "auth", Set.of("admin_token", "writer_tokens", "read_tokens"));
+      "auth", Set.of("admin_token", "writer_tokens", "read_tokens"),
+      "rate_limits", Set.of("endpoint_per_second", "agent_per_second"));
   private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority");
 
   /** Reads {@code file} (or the embedded default when null) and applies {@code env} overrides. */
@@ -124,7 +127,14 @@ public record NodeSettings(
         Duration.ofMillis(c.path("raft").path("request_timeout_ms").asLong(5000)),
         peers,
         new io.stemedb.http.Auth(c.path("auth").path("admin_token").asText(""),
-            tokens(c.path("auth").path("writer_tokens")), tokens(c.path("auth").path("read_tokens"))));
+            tokens(c.path("auth").path("writer_tokens")), tokens(c.path("auth").path("read_tokens"))),
+        c.path("rate_limits").path("endpoint_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_ENDPOINT_PER_SECOND),
+        c.path("rate_limits").path("agent_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_AGENT_PER_SECOND));
+  }
+
+  /** The rate limits these settings ask for. */
+  public io.stemedb.http.RateLimits rateLimits() {
+    return new io.stemedb.http.RateLimits(endpointRequestsPerSecond, agentClaimsPerSecond);
   }
 
   /** A TOML array of tokens, or (from the environment) one comma-separated string. */

@@ -47,7 +47,7 @@ public final class StemeDbCli implements Runnable {
       NodeSettings settings = NodeSettings.load(config, System.getenv());
       StemeNode node = StemeNode.start(settings.nodeConfig());
       ApiServer api = ApiServer.start(node, settings.httpHost(), settings.httpPort(), Limits.DEFAULTS,
-          settings.httpAddresses(), settings.auth());
+          settings.httpAddresses(), settings.auth(), settings.rateLimits());
       System.out.printf("stemedb node %s: HTTP http://%s:%d, Raft %s:%d, data %s, %s%n", settings.nodeId(),
           settings.httpHost(), api.port(), settings.raftHost(), settings.raftPort(), settings.dataDir().toAbsolutePath(),
           settings.auth().adminToken() == null ? "no admin token: admin endpoints are open" : "admin endpoints need the admin token");

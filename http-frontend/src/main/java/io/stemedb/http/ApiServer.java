@@ -129,8 +129,8 @@ public final class ApiServer implements AutoCloseable {
       return;
     }
     boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
-    if (!hasBody && (ctx.path().endsWith("/demote") || ctx.path().endsWith("/snapshot"))) {
-      return; // the two admin actions without a body
+    if (!hasBody) {
+      return; // actions without a body (demote, snapshot); handlers that need one answer 400
     }
     String type = ctx.contentType();
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim().equals("application/json")) {

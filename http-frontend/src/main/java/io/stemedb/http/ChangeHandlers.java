@@ -106,7 +106,7 @@ final class ChangeHandlers {
   /** GET /v1/agents: every configured agent's current setting. */
   void agents(Context ctx) throws TimeoutException {
     Params p = new Params(ctx);
-    StemeNode.Read<ObjectNode> read = node.read(p.consistency(), 0, lag(p), p.timeout(), (store, at) -> {
+    StemeNode.Read<ObjectNode> read = node.read(p.consistency(), 0, p.maxLagMs(), p.timeout(), (store, at) -> {
       ObjectNode out = Json.object();
       ArrayNode list = out.putArray("agents");
       for (AgentSetting s : store.agents(at)) {
@@ -123,15 +123,10 @@ final class ChangeHandlers {
     String name = ctx.pathParam("agent");
     ClaimParser.checkAgent(name, "agent");
     Params p = new Params(ctx);
-    StemeNode.Read<ObjectNode> read = node.read(p.consistency(), 0, lag(p), p.timeout(), (store, at) ->
+    StemeNode.Read<ObjectNode> read = node.read(p.consistency(), 0, p.maxLagMs(), p.timeout(), (store, at) ->
         agentJson(store.agent(name, at).orElseThrow(() -> ApiException.notFound("agent " + name + " was never configured"))));
     ctx.header(ApiServer.INDEX_HEADER, Long.toString(read.index()));
     ctx.contentType("application/json").result(Json.write(read.value()));
-  }
-
-  private static long lag(Params p) {
-    Long v = p.nonNegativeLong("maxLagMs");
-    return v == null ? 5000 : v;
   }
 
   private static ObjectNode agentJson(AgentSetting s) {

@@ -56,6 +56,12 @@ final class Params {
     }
   }
 
+  /** For consistency=stale: how long without a leader this node may still answer (default 5000 ms). */
+  long maxLagMs() {
+    Long v = nonNegativeLong("maxLagMs");
+    return v == null ? 5000 : v;
+  }
+
   Lens lens() {
     String v = ctx.queryParam("lens");
     try {

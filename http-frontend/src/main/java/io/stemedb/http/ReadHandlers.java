@@ -31,7 +31,7 @@ final class ReadHandlers {
     String predicate = p.optional("predicate", limits.maxPredicateBytes());
     Lens lens = p.lens();
     Consistency consistency = p.consistency();
-    Long maxLagMs = p.nonNegativeLong("maxLagMs");
+    long maxLagMs = p.maxLagMs();
     Long minIndex = p.nonNegativeLong("minIndex");
     Long asOfIndex = p.nonNegativeLong("asOfIndex");
     Long asOf = p.asOf();
@@ -42,7 +42,7 @@ final class ReadHandlers {
     // asOfIndex beyond what is applied waits for it, as minIndex does.
     long waitFor = Math.max(minIndex == null ? 0 : minIndex, asOfIndex == null ? 0 : asOfIndex);
 
-    StemeNode.Read<ObjectNode> read = node.read(consistency, waitFor, maxLagMs == null ? 5000 : maxLagMs, timeout,
+    StemeNode.Read<ObjectNode> read = node.read(consistency, waitFor, maxLagMs, timeout,
         (store, at) -> {
           long index = asOfIndex != null ? asOfIndex : at;
           long epoch = epochParam != null ? epochParam : store.epoch(subject, index);
@@ -88,8 +88,7 @@ final class ReadHandlers {
       throw ApiException.invalid("limit", "must be between 1 and 1000");
     }
     int limit = limitParam == null ? 100 : limitParam.intValue();
-    Long maxLagMs = p.nonNegativeLong("maxLagMs");
-    StemeNode.Read<ObjectNode> read = node.read(p.consistency(), 0, maxLagMs == null ? 5000 : maxLagMs, p.timeout(),
+    StemeNode.Read<ObjectNode> read = node.read(p.consistency(), 0, p.maxLagMs(), p.timeout(),
         (store, at) -> {
           java.util.List<Assertion> fetched = new java.util.ArrayList<>(
               store.history(subject, predicate, after == null ? 0 : after, limit + 1).stream()
@@ -127,10 +126,9 @@ final class ReadHandlers {
       throw ApiException.invalid("id", "must be 64 lowercase hex characters");
     }
     Params p = new Params(ctx);
-    Long maxLagMs = p.nonNegativeLong("maxLagMs");
     Long minIndex = p.nonNegativeLong("minIndex");
     StemeNode.Read<ObjectNode> read = node.read(p.consistency(), minIndex == null ? 0 : minIndex,
-        maxLagMs == null ? 5000 : maxLagMs, p.timeout(), (store, at) -> {
+        p.maxLagMs(), p.timeout(), (store, at) -> {
           Assertion a = store.claim(id).filter(c -> c.index() <= at)
               .orElseThrow(() -> ApiException.notFound("no assertion with id " + id));
           boolean retracted = store.retraction(id).filter(r -> r.index() <= at).isPresent();

@@ -227,6 +227,9 @@ public abstract class HttpContractTests {
     assertError(post("/v1/assertions", ok.replace("\"value\":1", "\"value\":\"" + "x".repeat(70_000) + "\"")), 400, "invalid_argument", "value");
     assertError(post("/v1/assertions", "{\"subject\":\"" + "x".repeat(5 << 20) + "\"}"), 413, "payload_too_large", null);
     assertError(send("POST", "/v1/assertions", null, ok), 415, "unsupported_media_type", null);
+    Reply noBody = send("POST", "/v1/assertions", null, null);
+    assertError(noBody, 400, "invalid_argument", null);
+    assertThat(noBody.body().get("error").get("message").asText()).contains("empty");
     assertError(send("POST", "/v1/assertions", "text/plain", ok), 415, "unsupported_media_type", null);
     assertError(send("PUT", "/v1/resolve", "application/json", "{}"), 405, "method_not_allowed", null);
     assertError(get("/v1/nothing-here"), 404, "not_found", null);

@@ -80,9 +80,4 @@ public record NodeConfig(
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
         snapshotEveryEntries, commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes);
   }
-
-  public NodeConfig withPeers(List<Peer> newPeers) {
-    return new NodeConfig(nodeId, raftHost, raftPort, newPeers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes);
-  }
 }

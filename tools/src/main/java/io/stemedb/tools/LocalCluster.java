@@ -262,31 +262,32 @@ public final class LocalCluster implements Runnable {
   }
 
   static Optional<JsonNode> status(String httpAddress, String adminToken) {
-    try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + httpAddress + "/v1/admin/cluster/status"))
-          .timeout(Duration.ofSeconds(3));
-      if (adminToken != null) {
-        request.header("Authorization", "Bearer " + adminToken);
+    return get(httpAddress, "/v1/admin/cluster/status", adminToken).filter(r -> r.statusCode() == 200).flatMap(r -> {
+      try {
+        return Optional.of(JSON.readTree(r.body()));
+      } catch (IOException e) {
+        return Optional.empty();
       }
-      HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? Optional.of(JSON.readTree(r.body())) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
+    });
   }
 
   static boolean ready(String httpAddress) {
+    return get(httpAddress, "/ready", null).map(r -> r.statusCode() == 200).orElse(false);
+  }
+
+  /** A GET on a node; empty when it does not answer. */
+  private static Optional<HttpResponse<String>> get(String httpAddress, String path, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + httpAddress + path)).timeout(Duration.ofSeconds(3));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + httpAddress + "/ready")).timeout(Duration.ofSeconds(3)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return Optional.of(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
-      return false;
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return Optional.empty();
     }
   }
 

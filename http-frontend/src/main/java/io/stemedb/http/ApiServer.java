@@ -90,6 +90,7 @@ public final class ApiServer implements AutoCloseable {
     app.post("/v1/admin/rate-limit", new RateLimitHandler(rates)::handle);
     app.get("/health", ops::health);
     app.get("/ready", ops::ready);
+    app.get("/metrics", ops::metrics);
   }
 
   /** One mapping from every failure to the contract's status and error body. */

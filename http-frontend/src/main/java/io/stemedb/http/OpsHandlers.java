@@ -3,11 +3,12 @@ package io.stemedb.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.prometheus.client.exporter.common.TextFormat;
 import io.stemedb.raft.NodeStatus;
 import io.stemedb.raft.StemeNode;
 import java.util.Map;
 
-/** {@code /health}, {@code /ready} and {@code /v1/admin/cluster/status}. */
+/** {@code /health}, {@code /ready}, {@code /metrics} and {@code /v1/admin/cluster/status}. */
 final class OpsHandlers {
   private final StemeNode node;
   private final Map<String, String> httpAddresses;
@@ -43,6 +44,14 @@ final class OpsHandlers {
     if (!now) {
       ctx.header("Retry-After", "1");
     }
+  }
+
+  /** Prometheus text format 0.0.4, from the node's own registry (docs/metrics.md). */
+  void metrics(Context ctx) throws java.io.IOException {
+    java.io.StringWriter out = new java.io.StringWriter();
+    // Without the _created series: a start time per metric is noise for every dashboard and rule.
+    TextFormat.write004(out, node.metrics().registry().filteredMetricFamilySamples(name -> !name.endsWith("_created")));
+    ctx.contentType(TextFormat.CONTENT_TYPE_004).result(out.toString());
   }
 
   void clusterStatus(Context ctx) {

@@ -10,6 +10,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -505,5 +509,70 @@ public abstract class HttpContractTests {
     assertThat(status.body().get("leader").get("id").asText()).startsWith("n");
     assertThat(status.body().get("peers")).hasSize(3);
     assertThat(status.body().get("commitIndex").asLong()).isPositive();
+  }
+
+  /** The node's /metrics as metric name → value, for samples without labels. */
+  Map<String, Double> metrics(String url) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    Map<String, Double> out = new TreeMap<>();
+    for (String line : r.body().split("\n")) {
+      if (line.startsWith("# TYPE ")) {
+        out.put("# TYPE " + line.split(" ")[2], 0.0);
+      } else if (!line.startsWith("#") && !line.isBlank() && !line.contains("{")) {
+        String[] parts = line.split(" ");
+        out.put(parts[0], Double.parseDouble(parts[1]));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyNodeExportsExactlyTheMetricsThatDocsMetricsMdDescribes() throws Exception {
+    String doc = java.nio.file.Files.readString(
+        java.nio.file.Path.of("").toAbsolutePath().getParent().resolve("docs/metrics.md"));
+    Set<String> documented = new TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| `([a-z_:]+)` \\|").matcher(doc);
+    while (m.find()) {
+      documented.add(m.group(1));
+    }
+    assertThat(documented).isNotEmpty();
+    for (String url : urls()) {
+      Set<String> exported = new TreeSet<>();
+      metrics(url).keySet().stream().filter(k -> k.startsWith("# TYPE ")).forEach(k -> exported.add(k.substring(7)));
+      assertThat(exported).as("metrics of %s", url).isEqualTo(documented);
+    }
+  }
+
+  @Test
+  void concurrentSinglePostsToOneNodeShareRaftEntries() throws Exception {
+    String via = base();
+    Map<String, Double> before = metrics(via);
+    int clients = 32;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        String body = "{\"subject\":\"group:" + i + "\",\"predicate\":\"p\",\"value\":" + i + ",\"agent\":\"gc\"}";
+        replies.add(pool.submit(() -> {
+          start.await();
+          return sendTo(via, "POST", "/v1/assertions", "application/json", body);
+        }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<Reply> r : replies) {
+        assertThat(r.get().status()).as("%s", r.get().body()).isIn(200, 201);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Map<String, Double> after = metrics(via);
+    double requests = after.get("stemedb_group_commit_batch_requests_sum") - before.get("stemedb_group_commit_batch_requests_sum");
+    double entries = after.get("stemedb_group_commit_batch_requests_count") - before.get("stemedb_group_commit_batch_requests_count");
+    assertThat(requests).isEqualTo(clients);
+    assertThat(entries).as("entries for %s requests", clients).isLessThan(clients);
   }
 }

@@ -31,89 +31,127 @@ final class Commands {
   static LogEntry encodeProposal(List<List<Proposal>> requests) {
     LogEntry.Builder entry = LogEntry.newBuilder();
     for (List<Proposal> request : requests) {
-      Request.Builder r = entry.addRequestsBuilder();
-      for (Proposal p : request) {
-        io.stemedb.raft.proto.Change.Builder c = r.addChangesBuilder();
-        if (p instanceof Proposal.Claim claim) {
-          Claim.Builder b =
-              c.getClaimBuilder()
-                  .setSubject(claim.subject())
-                  .setPredicate(claim.predicate())
-                  .setValue(claim.value())
-                  .setAgent(claim.agent())
-                  .setConfidence(claim.confidence());
-          if (claim.observedAt() != null) {
-            b.setObservedAtMs(claim.observedAt());
-          }
-          if (claim.source() != null) {
-            b.setSource(claim.source());
-          }
-        } else {
-          encodeOther(((Proposal.Other) p).change(), c);
-        }
-      }
+      entry.addRequests(encodeRequest(request));
     }
     return entry.build();
+  }
+
+  /** One client request, as it travels inside a proposal. */
+  static Request encodeRequest(List<Proposal> request) {
+    Request.Builder r = Request.newBuilder();
+    for (Proposal p : request) {
+      io.stemedb.raft.proto.Change.Builder c = r.addChangesBuilder();
+      if (p instanceof Proposal.Claim claim) {
+        Claim.Builder b =
+            c.getClaimBuilder()
+                .setSubject(claim.subject())
+                .setPredicate(claim.predicate())
+                .setValue(claim.value())
+                .setAgent(claim.agent())
+                .setConfidence(claim.confidence());
+        if (claim.observedAt() != null) {
+          b.setObservedAtMs(claim.observedAt());
+        }
+        if (claim.source() != null) {
+          b.setSource(claim.source());
+        }
+      } else {
+        encodeOther(((Proposal.Other) p).change(), c);
+      }
+    }
+    return r.build();
   }
 
   /**
    * The leader's part, before the entry is appended: every default that must be equal on all
    * replicas is filled here (observedAt from the leader's clock, the canonical value, the content id),
-   * and every claim is checked, so that an invalid proposal never enters the log.
+   * and every claim is checked, so that an invalid proposal never enters the log. When some requests
+   * of a group-committed entry fail, only they are refused ({@code Request.refused}); the others go on.
    *
-   * @throws IllegalArgumentException naming the request, change and rule when a proposal is invalid
+   * @throws IllegalArgumentException naming the request, change and rule when no request is valid
    */
   static LogEntry completeOnLeader(LogEntry proposal, long nowMillis) {
-    LogEntry.Builder entry = proposal.toBuilder();
-    for (int r = 0; r < entry.getRequestsCount(); r++) {
-      Request.Builder request = entry.getRequestsBuilder(r);
-      if (request.getChangesCount() == 0) {
-        throw new IllegalArgumentException("request " + r + " has no changes");
+    LogEntry.Builder entry = LogEntry.newBuilder();
+    IllegalArgumentException firstFailure = null;
+    for (int r = 0; r < proposal.getRequestsCount(); r++) {
+      try {
+        entry.addRequests(completeRequest(proposal.getRequests(r), nowMillis));
+      } catch (IllegalArgumentException e) {
+        String reason = (proposal.getRequestsCount() > 1 ? "request " + r + ", " : "") + e.getMessage();
+        firstFailure = firstFailure == null ? new IllegalArgumentException(reason, e) : firstFailure;
+        entry.addRequests(Request.newBuilder().setRefused(e.getMessage()));
       }
-      for (int c = 0; c < request.getChangesCount(); c++) {
-        io.stemedb.raft.proto.Change.Builder change = request.getChangesBuilder(c);
-        if (change.getKindCase() == io.stemedb.raft.proto.Change.KindCase.KIND_NOT_SET) {
-          throw new IllegalArgumentException("request " + r + ", change " + c + " is empty");
-        }
-        if (!change.hasClaim()) {
-          continue;
-        }
-        Claim.Builder claim = change.getClaimBuilder();
-        try {
-          if (!claim.hasObservedAtMs()) {
-            claim.setObservedAtMs(nowMillis);
-          }
-          claim.setValue(CanonicalJson.canonicalize(claim.getValue()));
-          Assertion computed = toAssertion(claim.setId("").build(), true);
-          if (!proposal.getRequests(r).getChanges(c).getClaim().getId().isEmpty()
-              && !proposal.getRequests(r).getChanges(c).getClaim().getId().equals(computed.id())) {
-            throw new IllegalArgumentException("id is not the content address of the claim");
-          }
-          claim.setId(computed.id());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "request " + r + ", change " + c + ": " + e.getMessage(), e);
-        }
-      }
+    }
+    if (firstFailure != null && entry.getRequestsList().stream().allMatch(r -> !r.getRefused().isEmpty())) {
+      throw firstFailure;
     }
     return entry.build();
   }
 
-  /** A committed entry as storage requests; a request that cannot be decoded becomes {@code null}. */
-  static List<List<Change>> decodeEntry(LogEntry entry) {
+  /** {@link #completeOnLeader} for one request; the message names the change and the rule. */
+  static Request completeRequest(Request proposed, long nowMillis) {
+    if (!proposed.getRefused().isEmpty()) {
+      throw new IllegalArgumentException(proposed.getRefused());
+    }
+    if (proposed.getChangesCount() == 0) {
+      throw new IllegalArgumentException("the request has no changes");
+    }
+    Request.Builder request = proposed.toBuilder();
+    for (int c = 0; c < request.getChangesCount(); c++) {
+      io.stemedb.raft.proto.Change.Builder change = request.getChangesBuilder(c);
+      if (change.getKindCase() == io.stemedb.raft.proto.Change.KindCase.KIND_NOT_SET) {
+        throw new IllegalArgumentException("change " + c + " is empty");
+      }
+      if (!change.hasClaim()) {
+        continue;
+      }
+      Claim.Builder claim = change.getClaimBuilder();
+      try {
+        if (!claim.hasObservedAtMs()) {
+          claim.setObservedAtMs(nowMillis);
+        }
+        claim.setValue(CanonicalJson.canonicalize(claim.getValue()));
+        String proposedId = proposed.getChanges(c).getClaim().getId();
+        Assertion computed = toAssertion(claim.setId("").build(), true);
+        if (!proposedId.isEmpty() && !proposedId.equals(computed.id())) {
+          throw new IllegalArgumentException("id is not the content address of the claim");
+        }
+        claim.setId(computed.id());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("change " + c + ": " + e.getMessage(), e);
+      }
+    }
+    return request.build();
+  }
+
+  /**
+   * A committed entry as storage requests. A request the leader refused, or that cannot be decoded
+   * (only a broken leader writes one), becomes an empty request with its reason in {@code refusals}.
+   */
+  record Decoded(List<List<Change>> requests, List<String> refusals) {}
+
+  static Decoded decodeEntry(LogEntry entry) {
     List<List<Change>> requests = new ArrayList<>(entry.getRequestsCount());
+    List<String> refusals = new ArrayList<>(entry.getRequestsCount());
     for (Request request : entry.getRequestsList()) {
+      if (!request.getRefused().isEmpty()) {
+        requests.add(List.of());
+        refusals.add(request.getRefused());
+        continue;
+      }
       try {
         List<Change> changes = new ArrayList<>(request.getChangesCount());
         for (io.stemedb.raft.proto.Change c : request.getChangesList()) {
           changes.add(decodeChange(c));
         }
         requests.add(changes);
+        refusals.add(null);
       } catch (RuntimeException e) {
-        requests.add(null); // only a log written by a broken leader gets here; apply stays total
+        requests.add(List.of()); // apply stays total
+        refusals.add("the request could not be decoded: " + e.getMessage());
       }
     }
-    return requests;
+    return new Decoded(requests, refusals);
   }
 
   private static Change decodeChange(io.stemedb.raft.proto.Change c) {

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param purgeGap entries purged at a time behind a snapshot
  * @param logSegmentBytes Raft log segment size; only closed segments are purged, so this is also the
  *     granularity of log purging
+ * @param groupCommit how concurrent writes on this node share Raft entries
  */
 public record NodeConfig(
     String nodeId,
@@ -34,7 +35,8 @@ public record NodeConfig(
     Duration electionTimeoutMin,
     Duration electionTimeoutMax,
     int purgeGap,
-    long logSegmentBytes) {
+    long logSegmentBytes,
+    GroupCommitConfig groupCommit) {
 
   /** A voting member of the cluster. */
   public record Peer(String id, String raftAddress, int priority) {
@@ -47,6 +49,7 @@ public record NodeConfig(
   public NodeConfig {
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(groupCommit, "groupCommit");
     peers = List.copyOf(peers);
     if (peers.stream().noneMatch(p -> p.id().equals(nodeId))) {
       throw new IllegalArgumentException("peers must include this node " + nodeId);
@@ -57,27 +60,33 @@ public record NodeConfig(
   public static NodeConfig of(String nodeId, String raftHost, int raftPort, List<Peer> peers, Path dataDir) {
     return new NodeConfig(
         nodeId, raftHost, raftPort, peers, dataDir, "stemedb", 10_000, Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Duration.ofMillis(150), Duration.ofMillis(300), 1024, 8L << 20);
+        Duration.ofSeconds(5), Duration.ofMillis(150), Duration.ofMillis(300), 1024, 8L << 20,
+        GroupCommitConfig.DEFAULTS);
   }
 
   public NodeConfig withSnapshotEveryEntries(long entries) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, entries,
-        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes);
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit);
   }
 
   public NodeConfig withPurgeGap(int gap) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
         snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, gap,
-        logSegmentBytes);
+        logSegmentBytes, groupCommit);
   }
 
   public NodeConfig withLogSegmentBytes(long bytes) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes);
+        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes, groupCommit);
   }
 
   public NodeConfig withRequestTimeout(Duration timeout) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes);
+        snapshotEveryEntries, commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit);
+  }
+
+  public NodeConfig withGroupCommit(GroupCommitConfig settings) {
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, settings);
   }
 }

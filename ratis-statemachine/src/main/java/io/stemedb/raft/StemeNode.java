@@ -78,6 +78,8 @@ public final class StemeNode implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(StemeStateMachine.daemon("stemedb-leader-probe"));
   private final java.util.concurrent.ExecutorService clientCalls =
       Executors.newCachedThreadPool(StemeStateMachine.daemon("stemedb-raft-client"));
+  private final NodeMetrics metrics = new NodeMetrics();
+  private final GroupCommit groupCommit;
 
   private StemeNode(NodeConfig config) throws IOException {
     this.config = config;
@@ -108,6 +110,10 @@ public final class StemeNode implements AutoCloseable {
               }
               return reply.getMessage().getContent();
             }));
+    this.groupCommit = config.groupCommit().enabled()
+        ? new GroupCommit(config.nodeId(), config.groupCommit(), this::send,
+            metrics.groupCommitBatchRequests, metrics.groupCommitBatchBytes)
+        : null;
     server.start();
     leaderProbe.scheduleWithFixedDelay(this::probeLeaderContact, 100, 100, TimeUnit.MILLISECONDS);
     LOG.info("node {} started: raft {}:{}, peers {}, data {}",
@@ -215,8 +221,44 @@ public final class StemeNode implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(new InvalidProposalException(e.getMessage()));
     }
+    return send(proposal);
+  }
+
+  /**
+   * One client request, applied all-or-nothing. With group commit on, it shares a Raft entry with
+   * the requests that other clients of this node send at the same time ({@link GroupCommit}).
+   */
+  public CompletableFuture<List<Outcome>> submit(List<Proposal> request) {
+    if (groupCommit == null) {
+      return propose(List.of(request)).thenApply(outcomes -> outcomes.get(0));
+    }
+    io.stemedb.raft.proto.Request encoded = Commands.encodeRequest(request);
+    try {
+      Commands.completeRequest(encoded, System.currentTimeMillis());
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(new InvalidProposalException(e.getMessage()));
+    }
+    // A request queued behind a cluster without quorum must not wait for ever: past the timeout its
+    // client hears "unavailable" (a retry is safe), and the dispatcher drops it if it has not left yet.
+    return groupCommit.submit(encoded)
+        .orTimeout(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+        .handle((outcomes, error) -> {
+          if (error != null) {
+            throw translate(error, "write");
+          }
+          return outcomes;
+        });
+  }
+
+  /** {@link #submit}, waiting for the request's outcomes. */
+  public List<Outcome> write(List<Proposal> request) {
+    return join(submit(request));
+  }
+
+  /** Sends a checked entry to the leader and decodes its answer. */
+  private CompletableFuture<List<List<Outcome>>> send(LogEntry proposal) {
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.toByteArray()));
-    // The blocking API, on our own threads: each request is independent. (Ratis's ordered async API
+    // The blocking API, on our own threads: each entry is independent. (Ratis's ordered async API
     // closes its sliding window for good after one request fails without retry.)
     return CompletableFuture.supplyAsync(() -> sendBlocking(message), clientCalls)
         .orTimeout(config.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
@@ -243,9 +285,9 @@ public final class StemeNode implements AutoCloseable {
     }
   }
 
-  /** {@link #propose} for a single request, waiting for its outcomes. */
-  public List<Outcome> write(List<Proposal> request) {
-    return join(propose(List.of(request))).get(0);
+  /** This node's Prometheus metrics. */
+  public NodeMetrics metrics() {
+    return metrics;
   }
 
   // ----------------------------------------------------------------------------------------- reads
@@ -522,6 +564,9 @@ public final class StemeNode implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      if (groupCommit != null) {
+        groupCommit.close();
+      }
       leaderProbe.shutdownNow();
       clientCalls.shutdownNow();
       client.close();

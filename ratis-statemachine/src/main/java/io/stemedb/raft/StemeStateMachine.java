@@ -200,34 +200,31 @@ public final class StemeStateMachine extends BaseStateMachine {
       entriesSkipped.incrementAndGet();
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
-    List<List<Change>> requests;
+    Commands.Decoded decoded;
     try {
-      requests = Commands.decodeEntry(
+      decoded = Commands.decodeEntry(
           LogEntry.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       LOG.error("{}: entry {} is not a StemeDB command; applying it as a no-op", getId(), ti, e);
-      requests = List.of();
+      decoded = new Commands.Decoded(List.of(), List.of());
     }
-    List<List<Change>> decodable = new ArrayList<>(requests.size());
-    for (List<Change> r : requests) {
-      decodable.add(r == null ? List.of() : r);
-    }
-    ApplyResult result = s.apply(ti.getIndex(), ti.getTerm(), decodable);
+    ApplyResult result = s.apply(ti.getIndex(), ti.getTerm(), decoded.requests());
     updateLastAppliedTermIndex(ti);
     entriesApplied.incrementAndGet();
     synchronized (appliedSignal) {
       appliedSignal.notifyAll();
     }
-    EntryReply reply = Commands.encodeReply(result);
-    for (int i = 0; i < requests.size(); i++) {
-      if (requests.get(i) == null) {
-        reply = reply.toBuilder().setRequests(i, RequestReply.newBuilder().addOutcomes(
+    EntryReply.Builder reply = Commands.encodeReply(result).toBuilder();
+    for (int i = 0; i < decoded.refusals().size(); i++) {
+      if (decoded.refusals().get(i) != null) {
+        reply.setRequests(i, RequestReply.newBuilder().addOutcomes(
             io.stemedb.raft.proto.Outcome.newBuilder()
                 .setStatus(io.stemedb.raft.proto.Outcome.Status.INVALID)
-                .setMessage("the request could not be decoded"))).build();
+                .setIndex(ti.getIndex())
+                .setMessage(decoded.refusals().get(i))));
       }
     }
-    return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+    return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.build().toByteArray())));
   }
 
   /** Config and metadata entries: replays of ones the store already covers must not move us back. */

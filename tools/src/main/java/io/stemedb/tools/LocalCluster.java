@@ -61,14 +61,26 @@ public final class LocalCluster implements Runnable {
     @Option(names = "--writer-token", description = "require this (or the admin) bearer token on writes (default: none)")
     String writerToken;
 
+    @Option(names = "--group-commit", defaultValue = "on", description = "on: concurrent writes on a node share Raft entries; off: one entry per request (default: ${DEFAULT-VALUE})")
+    String groupCommit;
+
     @Option(names = "--timeout", defaultValue = "90", description = "seconds to wait for readiness (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
+
+    private boolean groupCommitOn() {
+      return switch (groupCommit) {
+        case "on" -> true;
+        case "off" -> false;
+        default -> throw new IllegalArgumentException("--group-commit must be on or off, not " + groupCommit);
+      };
+    }
 
     @Override
     public Integer call() throws Exception {
       if (nodes < 1 || nodes > 9) {
         throw new IllegalArgumentException("--nodes must be between 1 and 9");
       }
+      groupCommitOn();
       List<NodeSettings.Member> members = new ArrayList<>();
       for (int i = 1; i <= nodes; i++) {
         int http = basePort + 100 * (i - 1);
@@ -86,7 +98,7 @@ public final class LocalCluster implements Runnable {
         int http = basePort + 100 * (i - 1);
         Files.writeString(config(dir, m.id()),
             NodeSettings.localClusterToml(m.id(), nodeDir.resolve("data").toAbsolutePath(), http, http + 2, members,
-                adminToken, writerToken));
+                adminToken, writerToken, groupCommitOn()));
         startNode(dir, m.id());
       }
       if (!awaitReady(dir, members, Duration.ofSeconds(timeoutSeconds))) {

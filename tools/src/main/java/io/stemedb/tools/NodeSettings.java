@@ -3,6 +3,7 @@ package io.stemedb.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.stemedb.raft.GroupCommitConfig;
 import io.stemedb.raft.NodeConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,8 @@ public record NodeSettings(
     List<Member> peers,
     io.stemedb.http.Auth auth,
     long endpointRequestsPerSecond,
-    long agentClaimsPerSecond) {
+    long agentClaimsPerSecond,
+    GroupCommitConfig groupCommit) {
 
   /** A member of the cluster as configured. */
   public record Member(String id, String raftAddress, String httpAddress, int priority) {}
@@ -46,7 +48,8 @@ public record NodeSettings(
       "http", Set.of("host", "port"),
       "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms"),
       "auth", Set.of("admin_token", "writer_tokens", "read_tokens"),
-      "rate_limits", Set.of("endpoint_per_second", "agent_per_second"));
+      "rate_limits", Set.of("endpoint_per_second", "agent_per_second"),
+      "group_commit", Set.of("enabled", "max_requests", "max_bytes", "linger_ms", "max_in_flight"));
   private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority");
 
   /** Reads {@code file} (or the embedded default when null) and applies {@code env} overrides. */
@@ -129,7 +132,22 @@ public record NodeSettings(
         new io.stemedb.http.Auth(c.path("auth").path("admin_token").asText(""),
             tokens(c.path("auth").path("writer_tokens")), tokens(c.path("auth").path("read_tokens"))),
         c.path("rate_limits").path("endpoint_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_ENDPOINT_PER_SECOND),
-        c.path("rate_limits").path("agent_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_AGENT_PER_SECOND));
+        c.path("rate_limits").path("agent_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_AGENT_PER_SECOND),
+        groupCommit(c.path("group_commit"), origin));
+  }
+
+  private static GroupCommitConfig groupCommit(JsonNode g, String origin) {
+    GroupCommitConfig d = GroupCommitConfig.DEFAULTS;
+    try {
+      return new GroupCommitConfig(
+          g.path("enabled").asBoolean(d.enabled()),
+          g.path("max_requests").asInt(d.maxRequests()),
+          g.path("max_bytes").asInt(d.maxBytes()),
+          Duration.ofMillis(g.path("linger_ms").asLong(d.linger().toMillis())),
+          g.path("max_in_flight").asInt(d.maxInFlight()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+    }
   }
 
   /** The rate limits these settings ask for. */
@@ -181,7 +199,7 @@ public record NodeSettings(
     NodeConfig base = NodeConfig.of(nodeId, raftHost, raftPort, raftPeers, dataDir);
     return new NodeConfig(nodeId, raftHost, raftPort, raftPeers, dataDir, clusterName, snapshotEveryEntries,
         commitInterval, requestTimeout, base.electionTimeoutMin(), base.electionTimeoutMax(), base.purgeGap(),
-        base.logSegmentBytes());
+        base.logSegmentBytes(), groupCommit);
   }
 
   /** Every member's HTTP address by id (for status answers). */
@@ -195,7 +213,8 @@ public record NodeSettings(
 
   /** The TOML of a node of a local cluster (what {@code cluster up} writes for each node). */
   static String localClusterToml(
-      String id, Path dataDir, int httpPort, int raftPort, List<Member> peers, String adminToken, String writerToken) {
+      String id, Path dataDir, int httpPort, int raftPort, List<Member> peers, String adminToken, String writerToken,
+      boolean groupCommit) {
     StringBuilder b = new StringBuilder()
         .append("# Written by `stemedb cluster up`; every key is documented in etc/stemedb.toml.\n")
         .append("[node]\nid = \"").append(id).append("\"\ndata_dir = \"").append(dataDir.toString().replace("\\", "/")).append("\"\n\n")
@@ -209,6 +228,9 @@ public record NodeSettings(
       if (writerToken != null) {
         b.append("writer_tokens = [\"").append(writerToken).append("\"]\n");
       }
+    }
+    if (!groupCommit) {
+      b.append("\n[group_commit]\nenabled = false\n");
     }
     for (Member p : peers) {
       b.append("\n[[peers]]\nid = \"").append(p.id()).append("\"\nraft_address = \"").append(p.raftAddress())

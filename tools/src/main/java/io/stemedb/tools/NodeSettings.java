@@ -74,15 +74,14 @@ public record NodeSettings(
         continue;
       }
       String rest = e.getKey().substring("STEMEDB_".length()).toLowerCase(java.util.Locale.ROOT);
-      int cut = rest.indexOf('_');
-      if (cut < 0) {
-        continue;
-      }
-      String section = rest.substring(0, cut);
-      String key = rest.substring(cut + 1);
-      if (KEYS.containsKey(section) && KEYS.get(section).contains(key)) {
-        ObjectNode s = config.has(section) ? (ObjectNode) config.get(section) : config.putObject(section);
-        s.put(key, e.getValue());
+      // Sections have underscores of their own (rate_limits, group_commit): match them by prefix.
+      for (Map.Entry<String, Set<String>> section : KEYS.entrySet()) {
+        String prefix = section.getKey() + "_";
+        if (rest.startsWith(prefix) && section.getValue().contains(rest.substring(prefix.length()))) {
+          ObjectNode s = config.has(section.getKey())
+              ? (ObjectNode) config.get(section.getKey()) : config.putObject(section.getKey());
+          s.put(rest.substring(prefix.length()), e.getValue());
+        }
       }
     }
   }

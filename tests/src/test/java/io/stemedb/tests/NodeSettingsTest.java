@@ -1,0 +1,47 @@
+package io.stemedb.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stemedb.raft.GroupCommitConfig;
+import io.stemedb.tools.NodeSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Node settings: the documented example is accepted as written, and environment overrides apply. */
+class NodeSettingsTest {
+  static final Path EXAMPLE = Path.of("").toAbsolutePath().getParent().resolve("etc/stemedb.toml");
+
+  @Test
+  void theProductionExampleParsesWithTokensAndGroupCommitAsDocumented() throws Exception {
+    NodeSettings s = NodeSettings.load(EXAMPLE, Map.of());
+    assertThat(s.auth().adminToken()).isNotBlank();
+    assertThat(s.peers()).hasSize(3);
+    assertThat(s.groupCommit()).isEqualTo(GroupCommitConfig.DEFAULTS);
+    assertThat(s.nodeConfig().groupCommit()).isEqualTo(GroupCommitConfig.DEFAULTS);
+  }
+
+  @Test
+  void environmentOverridesGroupCommitKeys() throws Exception {
+    NodeSettings s = NodeSettings.load(EXAMPLE, Map.of(
+        "STEMEDB_GROUP_COMMIT_ENABLED", "false", "STEMEDB_GROUP_COMMIT_LINGER_MS", "3",
+        "STEMEDB_GROUP_COMMIT_MAX_IN_FLIGHT", "2"));
+    assertThat(s.groupCommit().enabled()).isFalse();
+    assertThat(s.groupCommit().linger()).isEqualTo(Duration.ofMillis(3));
+    assertThat(s.groupCommit().maxInFlight()).isEqualTo(2);
+  }
+
+  @Test
+  void aBadGroupCommitValueIsRefusedNamingTheKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.toml");
+    Files.writeString(file, Files.readString(EXAMPLE).replace("max_in_flight = 8", "max_in_flight = 0"));
+    assertThatThrownBy(() -> NodeSettings.load(file, Map.of()))
+        .hasMessageContaining("group_commit.max_in_flight").hasMessageContaining(file.toString());
+    Files.writeString(file, Files.readString(EXAMPLE).replace("linger_ms = 1", "lingerms = 1"));
+    assertThatThrownBy(() -> NodeSettings.load(file, Map.of())).hasMessageContaining("unknown key group_commit.lingerms");
+  }
+}

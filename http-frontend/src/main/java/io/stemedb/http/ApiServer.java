@@ -39,8 +39,11 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(
       StemeNode node, String host, int port, Limits limits, Map<String, String> httpAddresses, Auth auth,
       RateLimits rates) {
+    HttpMetrics metrics = new HttpMetrics(node.metrics());
+    rates.onRefusal(metrics::rateLimited);
     Javalin app = Javalin.create(config -> {
       config.showJavalinBanner = false;
+      config.jetty.modifyServer(server -> server.setRequestLog(metrics));
       config.http.maxRequestSize = limits.maxBodyBytes();
       config.http.prefer405over404 = true;
       config.useVirtualThreads = false;
@@ -59,9 +62,12 @@ public final class ApiServer implements AutoCloseable {
       RateLimits rates,
       Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops, AdminHandlers admin,
       WatchHandler watch) {
-    app.before(auth::check);
+    // In this order: timing starts first; then the route is known, and each check may refuse.
+    app.before(ctx -> HttpMetrics.start(ctx.req()));
+    app.beforeMatched(ctx -> ctx.attribute(HttpMetrics.ROUTE, ctx.endpointHandlerPath()));
+    app.beforeMatched(auth::check);
     app.beforeMatched(ctx -> rates.admitRequest(ctx.method().name() + " " + ctx.endpointHandlerPath()));
-    app.before("/v1/*", ApiServer::requireJsonBodyOnPost);
+    app.beforeMatched("/v1/*", ApiServer::requireJsonBodyOnPost);
     // writes
     app.post("/v1/assertions", writes::postAssertions);
     app.post("/v1/retractions", changes::retract);
@@ -74,7 +80,7 @@ public final class ApiServer implements AutoCloseable {
     app.get("/v1/assertions/{id}", reads::assertion);
     app.get("/v1/agents", changes::agents);
     app.get("/v1/agents/{agent}", changes::agent);
-    app.before("/v1/watch", watch::validate);
+    app.beforeMatched("/v1/watch", watch::validate);
     app.sse("/v1/watch", watch::stream);
     // operations
     app.get("/v1/admin/cluster/status", ops::clusterStatus);

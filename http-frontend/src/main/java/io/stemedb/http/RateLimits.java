@@ -35,16 +35,23 @@ public final class RateLimits {
     return new RateLimits(DEFAULT_ENDPOINT_PER_SECOND, DEFAULT_AGENT_PER_SECOND);
   }
 
+  /** Told of every refusal, with the kind of limit ("endpoint" or "agent"); for the metrics. */
+  private volatile java.util.function.Consumer<String> refusals = kind -> { };
+
+  void onRefusal(java.util.function.Consumer<String> listener) {
+    this.refusals = listener;
+  }
+
   /** One request on {@code endpoint} ("POST /v1/assertions"), or 429. */
   void admitRequest(String endpoint) {
     take(endpointBuckets.computeIfAbsent(endpoint, e -> bucket(endpointLimits.getOrDefault(e, endpointDefault))), 1,
-        "endpoint " + endpoint);
+        "endpoint", "endpoint " + endpoint);
   }
 
   /** {@code claims} writes by {@code agent}, or 429. */
   void admitAgent(String agent, long claims) {
     take(agentBuckets.computeIfAbsent(agent, a -> bucket(agentLimits.getOrDefault(a, agentDefault))), claims,
-        "agent " + agent);
+        "agent", "agent " + agent);
   }
 
   void setEndpoint(String endpoint, long perSecond) {
@@ -74,9 +81,10 @@ public final class RateLimits {
         .build();
   }
 
-  private static void take(Bucket bucket, long tokens, String what) {
+  private void take(Bucket bucket, long tokens, String kind, String what) {
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(tokens);
     if (!probe.isConsumed()) {
+      refusals.accept(kind);
       long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
       throw ApiException.rateLimited("rate limit of " + what + " exceeded; retry after " + seconds + " s", seconds);
     }

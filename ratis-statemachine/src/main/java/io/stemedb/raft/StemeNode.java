@@ -79,13 +79,15 @@ public final class StemeNode implements AutoCloseable {
   private final java.util.concurrent.ExecutorService clientCalls =
       Executors.newCachedThreadPool(StemeStateMachine.daemon("stemedb-raft-client"));
   private final NodeMetrics metrics = new NodeMetrics();
+  private long probes;
   private final GroupCommit groupCommit;
 
   private StemeNode(NodeConfig config) throws IOException {
     this.config = config;
     this.self = RaftPeerId.valueOf(config.nodeId());
     this.group = RaftGroup.valueOf(groupId(config.clusterName()), peers(config.peers()));
-    this.stateMachine = new StemeStateMachine(Clock.systemUTC(), config.commitInterval());
+    this.stateMachine = new StemeStateMachine(Clock.systemUTC(), config.commitInterval(), metrics);
+    stateMachine.setFollowers(config.peers().size() - 1);
     RaftProperties properties = serverProperties(config);
     this.server =
         RaftServer.newBuilder()
@@ -115,7 +117,8 @@ public final class StemeNode implements AutoCloseable {
             metrics.groupCommitBatchRequests, metrics.groupCommitBatchBytes)
         : null;
     server.start();
-    leaderProbe.scheduleWithFixedDelay(this::probeLeaderContact, 100, 100, TimeUnit.MILLISECONDS);
+    metrics.bind(this);
+    leaderProbe.scheduleWithFixedDelay(this::probe, 100, 100, TimeUnit.MILLISECONDS);
     LOG.info("node {} started: raft {}:{}, peers {}, data {}",
         config.nodeId(), config.raftHost(), config.raftPort(), config.peers(), config.dataDir());
   }
@@ -368,6 +371,44 @@ public final class StemeNode implements AutoCloseable {
     probeLeaderContact();
     long seen = lastLeaderContactNanos;
     return seen == 0 ? Long.MAX_VALUE : Math.max(0, (System.nanoTime() - seen) / 1_000_000);
+  }
+
+  /** Every 100 ms: leader contact; every 5 s: the clock offset against the leader. */
+  private void probe() {
+    probeLeaderContact();
+    if (probes++ % 50 == 0) {
+      probeClockOffset();
+    }
+  }
+
+  /**
+   * Asks the leader for its clock over a stale read (no log entry) and takes this node's clock at the
+   * round trip's midpoint as simultaneous: the error is at most half the round trip.
+   */
+  private void probeClockOffset() {
+    try {
+      RaftServer.Division d = division();
+      if (d.getInfo().isLeader()) {
+        metrics.clockOffsetSeconds.set(0);
+        return;
+      }
+      RaftPeerId leader = d.getInfo().getLeaderId();
+      if (leader == null) {
+        return;
+      }
+      Message q = Message.valueOf(UnsafeByteOperations.unsafeWrap(
+          Query.newBuilder().setClock(io.stemedb.raft.proto.ClockProbe.getDefaultInstance()).build().toByteArray()));
+      long sent = System.currentTimeMillis();
+      RaftClientReply reply = client.io().sendStaleRead(q, 0, leader);
+      long received = System.currentTimeMillis();
+      if (reply.isSuccess() && received - sent < 1000) {
+        long leaderMillis = io.stemedb.raft.proto.ClockProbeReply.parseFrom(
+            reply.getMessage().getContent().asReadOnlyByteBuffer()).getEpochMillis();
+        metrics.clockOffsetSeconds.set(((sent + received) / 2.0 - leaderMillis) / 1000.0);
+      }
+    } catch (IOException | RuntimeException e) {
+      // no leader reachable now: keep the last estimate; the next probe tries again
+    }
   }
 
   private void probeLeaderContact() {

@@ -96,9 +96,18 @@ public final class StemeStateMachine extends BaseStateMachine {
   private final ExecutorService installer =
       Executors.newSingleThreadExecutor(daemon("stemedb-snapshot-install"));
 
-  StemeStateMachine(Clock clock, Duration commitInterval) {
+  private final NodeMetrics metrics;
+  /** Followers the leader replicates each entry to (for the bytes-sent metric). */
+  private volatile int followers;
+
+  StemeStateMachine(Clock clock, Duration commitInterval, NodeMetrics metrics) {
     this.clock = clock;
     this.commitInterval = commitInterval;
+    this.metrics = metrics;
+  }
+
+  void setFollowers(int count) {
+    this.followers = count;
   }
 
   void setLeaderLink(LeaderLink link) {
@@ -211,6 +220,7 @@ public final class StemeStateMachine extends BaseStateMachine {
     ApplyResult result = s.apply(ti.getIndex(), ti.getTerm(), decoded.requests());
     updateLastAppliedTermIndex(ti);
     entriesApplied.incrementAndGet();
+    count(trx, entry, decoded, result);
     synchronized (appliedSignal) {
       appliedSignal.notifyAll();
     }
@@ -225,6 +235,43 @@ public final class StemeStateMachine extends BaseStateMachine {
       }
     }
     return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.build().toByteArray())));
+  }
+
+  private void count(TransactionContext trx, LogEntryProto entry, Commands.Decoded decoded, ApplyResult result) {
+    metrics.entriesApplied.inc();
+    long created = 0;
+    for (int r = 0; r < result.requests().size() && r < decoded.requests().size(); r++) {
+      List<Change> changes = decoded.requests().get(r);
+      List<io.stemedb.storage.Outcome> outcomes = result.requests().get(r);
+      for (int c = 0; c < changes.size() && c < outcomes.size(); c++) {
+        if (changes.get(c) instanceof Change.AddClaim && outcomes.get(c).status() == io.stemedb.storage.Outcome.Status.CREATED) {
+          created++;
+        }
+      }
+    }
+    metrics.assertionsIndexed.inc(created);
+    if (trx.getServerRole() == org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER) {
+      metrics.bytesSent("raft", (long) entry.getSerializedSize() * followers);
+    }
+  }
+
+  @Override
+  public void notifyConfigurationChanged(
+      long term, long index, org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
+    followers = Math.max(0, conf.getPeersCount() + conf.getListenersCount() - 1);
+  }
+
+  @Override
+  public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member, RaftPeerId newLeader) {
+    metrics.leaderChanges.inc();
+  }
+
+  @Override
+  public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+    metrics.walFsyncErrors.inc();
+    LOG.error("{}: the Raft log could not be written or synced{}; this node stops serving. Check the disk "
+        + "(dmesg, df, SMART), fix or replace it, then restart the node: it recovers from its log and the "
+        + "others (docs/runbooks).", getId(), failedEntry == null ? "" : " at entry " + TermIndex.valueOf(failedEntry), cause);
   }
 
   /** Config and metadata entries: replays of ones the store already covers must not move us back. */
@@ -289,7 +336,9 @@ public final class StemeStateMachine extends BaseStateMachine {
     try {
       Store s = store;
       if (s.appliedIndex() > s.committedIndex()) {
-        s.commit();
+        try (io.prometheus.client.Histogram.Timer t = metrics.storeCommitSeconds.startTimer()) {
+          s.commit();
+        }
       }
     } catch (RuntimeException e) {
       LOG.error("{}: committing the store failed; the Raft log still holds every entry. "
@@ -308,6 +357,7 @@ public final class StemeStateMachine extends BaseStateMachine {
       switch (q.getKindCase()) {
         case BARRIER -> reply = ReadBarrierReply.newBuilder().setAppliedIndex(s.appliedIndex()).build().toByteArray();
         case EXPORT_CHUNK -> reply = exportChunk(s, q.getExportChunk()).toByteArray();
+        case CLOCK -> reply = io.stemedb.raft.proto.ClockProbeReply.newBuilder().setEpochMillis(clock.millis()).build().toByteArray();
         default -> throw new IllegalArgumentException("empty query");
       }
       return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
@@ -363,6 +413,8 @@ public final class StemeStateMachine extends BaseStateMachine {
     snapshots.updateLatestSnapshot(
         new SingleFileSnapshotInfo(new FileInfo(marker.toPath(), md5), TermIndex.valueOf(p.term(), p.index())));
     snapshots.cleanupOldSnapshots(KEEP_TWO_MARKERS);
+    metrics.snapshotIndex.set(p.index());
+    metrics.snapshotSizeBytes.set(store.sizeOnDisk());
   }
 
   @Override
@@ -403,6 +455,7 @@ public final class StemeStateMachine extends BaseStateMachine {
         Store.Position p = fresh.applied();
         directory.promote(target);
         recordSnapshot(p);
+        metrics.snapshotInstallSeconds.observe((System.nanoTime() - started) / 1e9);
         LOG.info("{}: installed snapshot at index {} (term {}) from {}: {} records in {} ms, Merkle root {}",
             getId(), p.index(), p.term(), leader, pull.records(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), fresh.merkle().root());

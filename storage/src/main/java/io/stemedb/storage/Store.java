@@ -150,6 +150,15 @@ public final class Store implements AutoCloseable {
     return file;
   }
 
+  /** Bytes the store's file takes on disk (0 if it cannot be read). */
+  public long sizeOnDisk() {
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+  }
+
   // ---------------------------------------------------------------------------------------- writes
 
   /**

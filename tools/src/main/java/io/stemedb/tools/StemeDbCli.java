@@ -4,6 +4,7 @@ import io.stemedb.http.ApiServer;
 import io.stemedb.http.Limits;
 import io.stemedb.raft.StemeNode;
 import io.stemedb.tools.bench.ClusterBenchmark;
+import io.stemedb.tools.bench.HttpLoadBenchmark;
 import io.stemedb.tools.bench.LensResolveBenchmarkRunner;
 import io.stemedb.tools.bench.MapDbPutCeilingBenchmark;
 import io.stemedb.tools.bench.StorageApplyBenchmark;
@@ -70,7 +71,7 @@ public final class StemeDbCli implements Runnable {
   /** The benchmarks (also reachable through ./bench). */
   @Command(name = "bench", mixinStandardHelpOptions = true, description = "Runs a benchmark.",
       subcommands = {StorageApplyBenchmark.class, MapDbPutCeilingBenchmark.class, ClusterBenchmark.class,
-          LensResolveBenchmarkRunner.class})
+          LensResolveBenchmarkRunner.class, HttpLoadBenchmark.class})
   static final class Bench implements Runnable {
     @Override
     public void run() {

@@ -1,0 +1,138 @@
+package io.stemedb.tools.bench.load;
+
+import io.stemedb.tools.LocalCluster;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * A local 3-process cluster the benchmark starts for itself ({@code stemedb cluster up --detach} in a
+ * temporary directory on free ports) and always stops ({@code cluster down}): on close, and through a
+ * shutdown hook on Ctrl-C or a crash, so no node process outlives the benchmark.
+ */
+public final class OwnCluster implements AutoCloseable {
+  private static final int NODES = 3;
+
+  private final Path dir;
+  private final int basePort;
+  private final Thread shutdownHook;
+  private boolean stopped;
+
+  private OwnCluster(Path dir, int basePort) {
+    this.dir = dir;
+    this.basePort = basePort;
+    this.shutdownHook = new Thread(this::stop, "http-load-cluster-down");
+  }
+
+  /** Starts the cluster and waits until every node is ready; {@code extraArgs} go to {@code cluster up} as they are. */
+  public static OwnCluster start(List<String> extraArgs, PrintWriter out) throws IOException {
+    OwnCluster c = new OwnCluster(Files.createTempDirectory("stemedb-http-load"), freeBase());
+    Runtime.getRuntime().addShutdownHook(c.shutdownHook);
+    List<String> args = new ArrayList<>(List.of("up", "--detach", "--dir", c.dir.toString(),
+        "--base-port", Integer.toString(c.basePort)));
+    args.addAll(extraArgs);
+    out.println("starting a local cluster: stemedb cluster " + String.join(" ", args));
+    out.flush();
+    int rc = new CommandLine(new LocalCluster()).execute(args.toArray(String[]::new));
+    if (rc != 0) {
+      c.close();
+      throw new IllegalStateException("cluster up failed (exit " + rc + "); see its output above");
+    }
+    return c;
+  }
+
+  public List<String> urls() {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < NODES; i++) {
+      urls.add("http://127.0.0.1:" + (basePort + 100 * i));
+    }
+    return urls;
+  }
+
+  /**
+   * WARN and ERROR lines in the nodes' logs so far (the log level is INFO), as "n1: 3, n2: 0, ..."
+   * and the first few lines, so that a stall or failure on the server side shows in the benchmark's output.
+   */
+  public List<String> logProblems(int firstLines) {
+    List<String> out = new ArrayList<>();
+    StringBuilder counts = new StringBuilder("node log WARN/ERROR lines:");
+    List<String> samples = new ArrayList<>();
+    for (int i = 1; i <= NODES; i++) {
+      Path log = dir.resolve("n" + i).resolve("node.log");
+      long n = 0;
+      try (var lines = Files.lines(log)) {
+        for (String line : (Iterable<String>) lines::iterator) {
+          if (line.contains(" WARN ") || line.contains(" ERROR ")) {
+            n++;
+            if (samples.size() < firstLines) {
+              samples.add("  n" + i + ": " + (line.length() > 240 ? line.substring(0, 240) + "…" : line));
+            }
+          }
+        }
+      } catch (IOException | java.io.UncheckedIOException e) {
+        counts.append(" n").append(i).append(": unreadable (").append(e.getMessage()).append(")");
+        continue;
+      }
+      counts.append(" n").append(i).append(": ").append(n);
+    }
+    out.add(counts.toString());
+    out.addAll(samples);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    stop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook is running or has run
+    }
+  }
+
+  private synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    new CommandLine(new LocalCluster()).execute("down", "--dir", dir.toString());
+    try (var files = Files.walk(dir)) {
+      files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("http-load: could not delete " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * An HTTP base port whose six ports (HTTP and Raft of three nodes) are free, below the kernel's
+   * ephemeral range (32768 and up), where an outgoing connection could take one after the check.
+   */
+  static int freeBase() {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int candidate = 20_000 + 100 * (int) (Math.random() * 120);
+      if (allFree(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("no free ports between 20000 and 32000");
+  }
+
+  private static boolean allFree(int base) {
+    for (int i = 0; i < NODES; i++) {
+      for (int offset : new int[] {0, 2}) {
+        try (ServerSocket s = new ServerSocket(base + 100 * i + offset)) {
+          s.setReuseAddress(true);
+        } catch (IOException e) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+}

@@ -555,6 +555,30 @@ public abstract class HttpContractTests {
         .isNotEmpty().allMatch(l -> l.contains("member=\"") && l.contains("group=\""));
   }
 
+  /** Every metric the alert rules and the Grafana dashboard name is one that the nodes export. */
+  @Test
+  void theAlertRulesAndTheDashboardNameOnlyExportedMetrics() throws Exception {
+    java.nio.file.Path root = java.nio.file.Path.of("").toAbsolutePath().getParent();
+    String rules = java.nio.file.Files.readString(root.resolve("deploy/prometheus/stemedb-rules.yml"));
+    String dashboard = java.nio.file.Files.readString(root.resolve("deploy/grafana/stemedb.json"));
+    Set<String> exported = new TreeSet<>();
+    for (String url : urls()) {
+      metrics(url).keySet().stream().filter(k -> k.startsWith("# TYPE ")).forEach(k -> exported.add(k.substring(7)));
+    }
+    java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b((?:stemedb|jvm|process|ratis)_[a-zA-Z0-9_]+)");
+    for (String[] source : new String[][] {{"stemedb-rules.yml", rules}, {"stemedb.json", dashboard}}) {
+      Set<String> named = new TreeSet<>();
+      java.util.regex.Matcher m = metric.matcher(source[1]);
+      while (m.find()) {
+        named.add(m.group(1));
+      }
+      assertThat(named).as("metrics named in %s", source[0]).isNotEmpty();
+      // A histogram's or summary's series (x_bucket, x_sum, x_count) belong to its family x.
+      assertThat(named).as("metrics named in %s that no node exports", source[0])
+          .allMatch(n -> exported.contains(n) || exported.contains(n.replaceAll("_(bucket|sum|count)$", "")));
+    }
+  }
+
   @Test
   void concurrentSinglePostsToOneNodeShareRaftEntries() throws Exception {
     String via = base();

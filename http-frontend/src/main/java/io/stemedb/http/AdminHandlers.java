@@ -158,6 +158,7 @@ final class AdminHandlers {
 
   /** POST /v1/admin/cluster/demote: the leader steps down and an election follows. */
   void demote(Context ctx) {
+    noBody(ctx);
     String before = node.status().leaderId();
     node.stepDown(ADMIN_TIMEOUT);
     ok(ctx, node.status().appliedIndex(), Json.object().put("previousLeader", before));
@@ -165,13 +166,14 @@ final class AdminHandlers {
 
   /** POST /v1/admin/snapshot → {"index"} (of this node). */
   void snapshot(Context ctx) {
+    noBody(ctx);
     long index = node.snapshot(ADMIN_TIMEOUT);
     ok(ctx, index, Json.object().put("index", index));
   }
 
   /** GET /v1/admin/merkle[?buckets=true] → {"index", "root", "assertions", "records", "buckets"?} */
   void merkle(Context ctx) {
-    String buckets = ctx.queryParam("buckets");
+    String buckets = new Params(ctx).optional("buckets", 5);
     if (buckets != null && !buckets.equals("true") && !buckets.equals("false")) {
       throw ApiException.invalid("buckets", "must be true or false");
     }
@@ -183,6 +185,14 @@ final class AdminHandlers {
       new java.util.TreeMap<>(m.buckets()).forEach(b::put);
     }
     ok(ctx, m.index(), body);
+  }
+
+  /** An action without parameters takes no body, or {@code {}}: anything else is an unknown field or not JSON. */
+  private static void noBody(Context ctx) {
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length > 0) {
+      ClaimParser.object(body, Set.of());
+    }
   }
 
   private static void ok(Context ctx, long index, ObjectNode body) {

@@ -7,8 +7,11 @@ import io.javalin.http.HttpStatus;
 import io.stemedb.raft.InvalidProposalException;
 import io.stemedb.raft.StemeNode;
 import io.stemedb.raft.UnavailableException;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,12 @@ public final class ApiServer implements AutoCloseable {
       config.http.maxRequestSize = limits.maxBodyBytes();
       config.http.prefer405over404 = true;
       config.useVirtualThreads = false;
+      // Jetty reuses header fields parsed earlier on a keep-alive connection, matching them without case
+      // by default: "Bearer TOKEN" after "Bearer token" would be read as the latter, a valid token.
+      config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorBody()));
+      config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
+          new FilterHolder(new BodyGuard(limits.maxBodyBytes())), "/*", EnumSet.of(DispatcherType.REQUEST)));
     });
     routes(auth, rates, app, new WriteHandlers(node, limits, rates), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
         new OpsHandlers(node, httpAddresses), new AdminHandlers(node, httpAddresses), new WatchHandler(node, limits));
@@ -62,8 +71,10 @@ public final class ApiServer implements AutoCloseable {
       RateLimits rates,
       Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops, AdminHandlers admin,
       WatchHandler watch) {
-    // In this order: timing starts first; then the route is known, and each check may refuse.
+    // In this order: timing starts first; the raw path is checked before Javalin decodes its
+    // parameters; then the route is known, and each check may refuse.
     app.before(ctx -> HttpMetrics.start(ctx.req()));
+    app.before(ctx -> UriText.checkPath(ctx.path()));
     app.beforeMatched(ctx -> ctx.attribute(HttpMetrics.ROUTE, ctx.endpointHandlerPath()));
     app.beforeMatched(auth::check);
     app.beforeMatched(ctx -> rates.admitRequest(ctx.method().name() + " " + ctx.endpointHandlerPath()));
@@ -147,7 +158,7 @@ public final class ApiServer implements AutoCloseable {
 
   private static void error(Context ctx, ApiException e) {
     var detail = Json.object().put("code", e.code()).put("message", e.getMessage());
-    if (e.field() != null) {
+    if (e.field() != null && !e.field().isEmpty()) { // "" is the whole body: no one input is at fault
       detail.put("field", e.field());
     }
     if (e.retryAfterSeconds() != null) {

@@ -63,11 +63,7 @@ final class ChangeHandlers {
 
   /** PUT /v1/admin/agents/{agent} {"authority", "description"?}: 200 whether or not it changed. */
   void putAgent(Context ctx) {
-    String agent = ctx.pathParam("agent");
-    if (agent.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.maxAgentBytes()) {
-      throw ApiException.invalid("agent", "is longer than " + limits.maxAgentBytes() + " bytes");
-    }
-    ClaimParser.checkAgent(agent, "agent");
+    String agent = pathAgent(ctx);
     JsonNode body = ClaimParser.object(ctx.bodyAsBytes(), Set.of("authority", "description"));
     if (!body.has("authority")) {
       throw ApiException.invalid("authority", "is required (a number >= 0)");
@@ -120,13 +116,22 @@ final class ChangeHandlers {
 
   /** GET /v1/agents/{agent}: 404 for an agent never configured. */
   void agent(Context ctx) throws TimeoutException {
-    String name = ctx.pathParam("agent");
-    ClaimParser.checkAgent(name, "agent");
+    String name = pathAgent(ctx);
     Params p = new Params(ctx);
     StemeNode.Read<ObjectNode> read = node.read(p.consistency(), 0, p.maxLagMs(), p.timeout(), (store, at) ->
         agentJson(store.agent(name, at).orElseThrow(() -> ApiException.notFound("agent " + name + " was never configured"))));
     ctx.header(ApiServer.INDEX_HEADER, Long.toString(read.index()));
     ctx.contentType("application/json").result(Json.write(read.value()));
+  }
+
+  /** The {agent} of the path, checked as in a body (a read checks it the same way as a write). */
+  private String pathAgent(Context ctx) {
+    String agent = ctx.pathParam("agent");
+    if (agent.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limits.maxAgentBytes()) {
+      throw ApiException.invalid("agent", "is longer than " + limits.maxAgentBytes() + " bytes");
+    }
+    ClaimParser.checkAgent(agent, "agent");
+    return agent;
   }
 
   private static ObjectNode agentJson(AgentSetting s) {

@@ -12,6 +12,11 @@ import io.stemedb.model.CanonicalJson;
 import io.stemedb.model.Timestamps;
 import io.stemedb.raft.Proposal;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -78,16 +83,35 @@ final class ClaimParser {
 
   static JsonNode parseJson(byte[] body) {
     try {
-      JsonNode root = STRICT.readTree(body);
+      JsonNode root = STRICT.readTree(utf8(body));
       if (root == null || root.isMissingNode()) {
         throw ApiException.invalid("", "the body is empty");
       }
       return root;
     } catch (JsonProcessingException e) {
       throw ApiException.invalid("", "the body is not valid JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw ApiException.invalid("", "the body could not be read: " + e.getMessage());
     }
+  }
+
+  /**
+   * The body as text, decoded strictly: Jackson alone would accept overlong forms, UTF-8-encoded
+   * surrogates and code points beyond U+10FFFF, and would sniff UTF-16/32 bodies, none of which is the
+   * contract's UTF-8. A leading byte order mark is ignored, as RFC 8259 allows.
+   */
+  static String utf8(byte[] body) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(body);
+    CharBuffer out = CharBuffer.allocate(body.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      throw ApiException.invalid("", "the body is not valid UTF-8 (at byte " + in.position() + ")");
+    }
+    String text = out.flip().toString();
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   private Proposal.Claim claim(JsonNode node, String at) {
@@ -113,6 +137,10 @@ final class ClaimParser {
       canonical = CanonicalJson.canonicalize(value);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(at + "value", e.getMessage());
+    }
+    if (!wellFormed(canonical)) {
+      // I-JSON (RFC 7493), which JCS builds on, has no unpaired surrogates; stored as UTF-8 they would become "?"
+      throw ApiException.invalid(at + "value", "contains an unpaired surrogate");
     }
     if (canonical.getBytes(StandardCharsets.UTF_8).length > limits.maxValueBytes()) {
       throw ApiException.invalid(at + "value", "is larger than " + limits.maxValueBytes() + " bytes as canonical JSON");
@@ -157,7 +185,8 @@ final class ClaimParser {
     while (fields.hasNext()) {
       String name = fields.next().getKey();
       if (!allowed.contains(name)) {
-        throw ApiException.invalid(at + name, "unknown field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
+        throw ApiException.invalid(at + name, allowed.isEmpty() ? "unknown field; this request takes no fields"
+            : "unknown field; allowed: " + String.join(", ", allowed.stream().sorted().toList()));
       }
     }
   }
@@ -188,14 +217,23 @@ final class ClaimParser {
     if (s.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
       throw ApiException.invalid(at + name, "is longer than " + maxBytes + " bytes");
     }
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isSurrogate(s.charAt(i))
-          && !(Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-          && !(Character.isLowSurrogate(s.charAt(i)) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
-        throw ApiException.invalid(at + name, "contains an unpaired surrogate");
-      }
+    if (!wellFormed(s)) {
+      throw ApiException.invalid(at + name, "contains an unpaired surrogate");
     }
     return s;
+  }
+
+  /** Whether every surrogate in {@code s} is half of a pair (a JSON escape can break one). */
+  static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A required agent name: at most the agent byte limit, from [A-Za-z0-9._:@-]. */

@@ -6,21 +6,38 @@ import io.stemedb.model.Timestamps;
 import io.stemedb.raft.Consistency;
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Query parameters of reads, checked like bodies: a bad one is a 400 naming it. */
+/**
+ * Query parameters of reads, checked like bodies: a bad one is a 400 naming it. As in bodies, the
+ * text must be well-formed (percent-encoding, UTF-8), a parameter may appear once, and numbers are
+ * plain ASCII decimals (Java's parsers would also take Arabic-Indic digits, "0x1p-1" or "0.5f").
+ */
 final class Params {
   private static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._:@-]+");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
+  private static final Pattern DECIMAL = Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
   private final Context ctx;
 
   Params(Context ctx) {
     this.ctx = ctx;
+    UriText.checkQuery(ctx.queryString());
+  }
+
+  /** The one value of {@code name}, or null; a repeated parameter is ambiguous, like a duplicate key. */
+  private String single(String name) {
+    List<String> values = ctx.queryParams(name);
+    if (values.size() > 1) {
+      throw ApiException.invalid(name, "is given more than once");
+    }
+    return values.isEmpty() ? null : values.get(0);
   }
 
   String required(String name, int maxBytes) {
-    String v = ctx.queryParam(name);
+    String v = single(name);
     if (v == null || v.isEmpty()) {
       throw ApiException.invalid(name, "is required");
     }
@@ -28,7 +45,7 @@ final class Params {
   }
 
   String optional(String name, int maxBytes) {
-    String v = ctx.queryParam(name);
+    String v = single(name);
     return v == null ? null : checkedText(name, v, maxBytes);
   }
 
@@ -41,18 +58,17 @@ final class Params {
   }
 
   Long nonNegativeLong(String name) {
-    String v = ctx.queryParam(name);
+    String v = single(name);
     if (v == null) {
       return null;
     }
     try {
-      long n = Long.parseLong(v);
-      if (n < 0) {
-        throw ApiException.invalid(name, "must be a non-negative integer");
+      if (!DIGITS.matcher(v).matches()) {
+        throw new NumberFormatException(v);
       }
-      return n;
+      return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw ApiException.invalid(name, "must be a non-negative integer");
+      throw ApiException.invalid(name, "must be a non-negative integer (at most " + Long.MAX_VALUE + ")");
     }
   }
 
@@ -63,7 +79,7 @@ final class Params {
   }
 
   Lens lens() {
-    String v = ctx.queryParam("lens");
+    String v = single("lens");
     try {
       return v == null ? Lens.RECENCY : Lens.fromWireName(v);
     } catch (IllegalArgumentException e) {
@@ -72,7 +88,7 @@ final class Params {
   }
 
   Consistency consistency() {
-    String v = ctx.queryParam("consistency");
+    String v = single("consistency");
     try {
       return v == null ? Consistency.LINEARIZABLE : Consistency.fromWireName(v);
     } catch (IllegalArgumentException e) {
@@ -89,7 +105,7 @@ final class Params {
   }
 
   Long asOf() {
-    String v = ctx.queryParam("asOf");
+    String v = single("asOf");
     if (v == null) {
       return null;
     }
@@ -101,7 +117,7 @@ final class Params {
   }
 
   Set<String> agents() {
-    String v = ctx.queryParam("agents");
+    String v = single("agents");
     if (v == null) {
       return null;
     }
@@ -116,11 +132,14 @@ final class Params {
   }
 
   Double minConfidence() {
-    String v = ctx.queryParam("minConfidence");
+    String v = single("minConfidence");
     if (v == null) {
       return null;
     }
     try {
+      if (!DECIMAL.matcher(v).matches()) {
+        throw new NumberFormatException(v);
+      }
       double d = Double.parseDouble(v);
       if (!(d >= 0 && d <= 1)) {
         throw ApiException.invalid("minConfidence", "must be a number between 0 and 1");

@@ -36,6 +36,9 @@ final class WatchHandler {
 
   /** Checks the parameters before the stream opens, so that bad ones get a normal 400. */
   void validate(io.javalin.http.Context ctx) {
+    if (ctx.method() != io.javalin.http.HandlerType.GET) {
+      return; // a before-handler sees every method; the others get their 405
+    }
     String accept = ctx.header("Accept");
     if (accept == null || !accept.contains("text/event-stream")) {
       // Javalin streams only to clients that ask for it; an empty 200 would look like "no changes".

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Tokens: admin endpoints, writes and reads, each with the contract's 401/403 bodies. */
 class AuthTest {
-  final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1 keep-alive, as most clients and proxies: one connection carries the requests one after another
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   String base;
 
   int status(String method, String path, String token, String body) throws Exception {
@@ -58,10 +59,13 @@ class AuthTest {
       assertThat(status("GET", "/v1/admin/cluster/status", "wrong", null)).isEqualTo(401);
       assertThat(status("GET", "/v1/admin/cluster/status", "writer-secret", null)).isEqualTo(403);
       assertThat(status("GET", "/v1/admin/cluster/status", "admin-secret", null)).isEqualTo(200);
+      assertThat(status("GET", "/v1/admin/cluster/status", "ADMIN-SECRET", null)).isEqualTo(401); // same connection
 
       assertThat(status("POST", "/v1/assertions", null, claim)).isEqualTo(401);
       assertThat(status("POST", "/v1/assertions", "reader-secret", claim)).isEqualTo(403);
       assertThat(status("POST", "/v1/assertions", "writer-secret", claim)).isEqualTo(201);
+      // on the same keep-alive connection, a token differing only in case is still not the token
+      assertThat(status("POST", "/v1/assertions", "WRITER-SECRET", claim)).isEqualTo(401);
       assertThat(status("POST", "/v1/assertions", "admin-secret", claim)).isEqualTo(200);
 
       assertThat(status("GET", "/v1/resolve?subject=s&predicate=p", null, null)).isEqualTo(401);

@@ -249,6 +249,77 @@ public abstract class HttpContractTests {
     assertThat(root()).isEqualTo(root);
   }
 
+  /** What the generated hostile-input suite (tests module) found, one case each. */
+  @Test
+  void hostileInputIsRefusedWithTheErrorBody() throws Exception {
+    String ok = "{\"subject\":\"hx\",\"predicate\":\"p\",\"value\":\"v\",\"agent\":\"a\"}";
+    assertThat(post("/v1/assertions", ok).status()).isIn(200, 201);
+    String root = root();
+    String url = base();
+
+    // bodies: UTF-8 only (an overlong NUL, an encoded surrogate, UTF-16), no unpaired surrogate in a value
+    for (byte[] bad : new byte[][] {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}}) {
+      byte[] body = ok.replace("\"v\"", "\"v#\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      int at = new String(body, java.nio.charset.StandardCharsets.UTF_8).indexOf('#');
+      byte[] spoiled = new byte[body.length - 1 + bad.length];
+      System.arraycopy(body, 0, spoiled, 0, at);
+      System.arraycopy(bad, 0, spoiled, at, bad.length);
+      System.arraycopy(body, at + 1, spoiled, at + bad.length, body.length - at - 1);
+      assertError(sendBytes(url, "POST", "/v1/assertions", spoiled, false), 400, "invalid_argument", null);
+    }
+    assertError(sendBytes(url, "POST", "/v1/assertions", ok.getBytes(java.nio.charset.StandardCharsets.UTF_16LE), false),
+        400, "invalid_argument", null);
+    assertError(post("/v1/assertions", ok.replace("\"v\"", "\"\\ud800\"")), 400, "invalid_argument", "value");
+    assertError(post("/v1/assertions", ok.replace("\"v\"", "{\"\\udc00\":1}")), 400, "invalid_argument", "value");
+    // a whole-body error names no field
+    assertThat(post("/v1/assertions", "[1,2]").body().get("error").has("field")).isFalse();
+    // a chunked body is held to the byte limit as a declared one is
+    byte[] big = ("{\"subject\":\"" + "x".repeat(5 << 20) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertError(sendBytes(url, "POST", "/v1/assertions", big, true), 413, "payload_too_large", null);
+    // actions without parameters refuse a body with fields
+    assertError(sendTo(url, "POST", "/v1/admin/snapshot", "application/json", "{\"x\":1}"), 400, "invalid_argument", "x");
+
+    // queries: a parameter once, plain ASCII numbers, UTF-8 escapes
+    assertError(get("/v1/resolve?subject=a&subject=b"), 400, "invalid_argument", "subject");
+    assertError(get("/v1/resolve?subject=s&asOfIndex=%D9%A3"), 400, "invalid_argument", "asOfIndex");
+    assertError(get("/v1/resolve?subject=s&minConfidence=0.5f"), 400, "invalid_argument", "minConfidence");
+    assertError(get("/v1/resolve?subject=%C0%80"), 400, "invalid_argument", "subject");
+    assertError(get("/v1/agents/" + "a".repeat(129)), 400, "invalid_argument", "agent");
+    assertError(send("PATCH", "/v1/watch", null, null), 405, "method_not_allowed", null);
+    // what Jetty refuses itself, and what no HTTP client would send, still gets the error body
+    assertError(get("/v1/agents/a%00b"), 400, "invalid_argument", null);
+    assertError(raw(url, "GET /v1/agents/x%u0041 HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"), 400, "invalid_argument", null);
+    assertError(raw(url, "GET /v1/resolve?subject=s%zz HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"),
+        400, "invalid_argument", "subject");
+    assertError(raw(url, "POST /v1/assertions HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"), 400, "invalid_argument", null);
+    assertError(raw(url, "GET * HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"), 400, "invalid_argument", null);
+
+    assertThat(root()).isEqualTo(root);
+  }
+
+  Reply sendBytes(String url, String method, String path, byte[] body, boolean chunked) throws Exception {
+    HttpRequest.BodyPublisher publisher = chunked
+        ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body)) // no length: chunked
+        : HttpRequest.BodyPublishers.ofByteArray(body);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(20))
+        .header("Content-Type", "application/json").method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+    return new Reply(r.statusCode(), Json.MAPPER.readTree(r.body()), r);
+  }
+
+  /** Sends {@code request} over a socket as written, and parses the status and the JSON body of the answer. */
+  static Reply raw(String url, String request) throws Exception {
+    URI u = URI.create(url);
+    try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      s.shutdownOutput();
+      String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int status = Integer.parseInt(answer.split(" ", 3)[1]);
+      return new Reply(status, Json.MAPPER.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)), null);
+    }
+  }
+
   @Test
   void retractionsVotesAgentsEpochsAndHistory() throws Exception {
     Reply claim = post("/v1/assertions", "{\"subject\":\"h:1\",\"predicate\":\"p\",\"value\":1,\"agent\":\"owner\"}");

@@ -221,8 +221,15 @@ public final class LocalCluster implements Runnable {
     }
     Path nodeDir = dir.resolve(id);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        StemeDbCli.class.getName(), "server", "--config", config(dir, id).toAbsolutePath().toString())
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
+    // Extra JVM options for every node, e.g. Ratis settings to try: -Draft.server.log.force.sync.num=16
+    String extra = System.getenv("STEMEDB_NODE_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        StemeDbCli.class.getName(), "server", "--config", config(dir, id).toAbsolutePath().toString()));
+    ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("node.log").toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("STEMEDB_"));

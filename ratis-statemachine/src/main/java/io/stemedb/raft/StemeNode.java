@@ -31,6 +31,7 @@ import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -80,6 +81,11 @@ public final class StemeNode implements AutoCloseable {
   private final java.util.concurrent.ExecutorService clientCalls =
       Executors.newCachedThreadPool(StemeStateMachine.daemon("stemedb-raft-client"));
   private final NodeMetrics metrics = new NodeMetrics();
+  private static final Message BARRIER_QUERY = Message.valueOf(UnsafeByteOperations.unsafeWrap(
+      Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build().toByteArray()));
+  private final org.apache.ratis.protocol.ClientId readClientId = org.apache.ratis.protocol.ClientId.randomId();
+  private final java.util.concurrent.atomic.AtomicLong readCallIds = new java.util.concurrent.atomic.AtomicLong();
+  private final ReadBarriers readBarriers = new ReadBarriers(this::readIndexRound, clientCalls);
   private long probes;
   private final GroupCommit groupCommit;
 
@@ -344,19 +350,8 @@ public final class StemeNode implements AutoCloseable {
 
   /** Raft ReadIndex through this node: on return, it has applied every write committed before. */
   private void barrier(Duration timeout) {
-    Message q = Message.valueOf(UnsafeByteOperations.unsafeWrap(
-        Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build().toByteArray()));
     try {
-      RaftClientReply reply = CompletableFuture.supplyAsync(() -> {
-            try {
-              return client.io().sendReadOnly(q, self);
-            } catch (IOException e) {
-              throw new CompletionException(e);
-            }
-          }, clientCalls).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!reply.isSuccess()) {
-        throw translate(reply.getException(), "linearizable read");
-      }
+      readBarriers.await().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw translate(e.getCause(), "linearizable read");
     } catch (TimeoutException e) {
@@ -365,6 +360,49 @@ public final class StemeNode implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted", e);
     }
+  }
+
+  /**
+   * One ReadIndex round, submitted to this node's Raft server directly (no client, no gRPC hop to
+   * itself): a leader answers from its lease, a follower asks the leader for its commit index; either
+   * way the reply comes once this node has applied up to it. Retried while there is no leader, until
+   * the request timeout.
+   */
+  private CompletableFuture<Void> readIndexRound() {
+    long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    readIndexAttempt(deadline, done);
+    return done;
+  }
+
+  private void readIndexAttempt(long deadline, CompletableFuture<Void> done) {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(readClientId)
+        .setServerId(self)
+        .setGroupId(group.getGroupId())
+        .setCallId(readCallIds.incrementAndGet())
+        .setMessage(BARRIER_QUERY)
+        .setType(RaftClientRequest.readRequestType())
+        .setTimeoutMs(config.requestTimeout().toMillis())
+        .build();
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = server.submitClientRequestAsync(request);
+    } catch (IOException | RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.whenComplete((r, error) -> {
+      Throwable failure = error != null ? error : (r.isSuccess() ? null : r.getException());
+      if (failure == null) {
+        done.complete(null);
+      } else if (System.nanoTime() + 50_000_000L < deadline) {
+        // No leader yet, or leadership moving: ask again shortly, as the Raft client would.
+        leaderProbe.schedule(() -> readIndexAttempt(deadline, done), 50, TimeUnit.MILLISECONDS);
+      } else {
+        done.completeExceptionally(failure instanceof TimeoutException ? failure : new TimeoutException(
+            "no ReadIndex within " + config.requestTimeout().toMillis() + " ms: " + failure));
+      }
+    });
   }
 
   /**

@@ -40,7 +40,8 @@ import picocli.CommandLine;
  * every node while the leader is killed with SIGKILL and later restarted. Every operation is
  * recorded with its invocation and return times; afterwards each key's history must be linearizable
  * under the recency lens, every acknowledged write must be on every replica, nothing must be stored
- * that no client wrote, and the replicas must agree on one Merkle root.
+ * that no client wrote, the replicas must agree on one Merkle root, and no two nodes may have said
+ * "primary" in the same term at any sample.
  */
 class LinearizabilityUnderFailoverTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -77,7 +78,8 @@ class LinearizabilityUnderFailoverTest {
         .execute("cluster", "up", "--detach", "--dir", dir.toString(), "--base-port", Integer.toString(base))).isZero();
 
     long start = System.nanoTime();
-    ExecutorService clients = Executors.newFixedThreadPool(6);
+    ExecutorService clients = Executors.newFixedThreadPool(7);
+    Future<Map<Long, Set<String>>> leaders = clients.submit(() -> sampleLeaders(start));
     List<Future<List<Recorded>>> runs = new ArrayList<>();
     for (int p = 0; p < 6; p++) {
       int process = p;
@@ -94,6 +96,10 @@ class LinearizabilityUnderFailoverTest {
       for (Future<List<Recorded>> r : runs) {
         history.addAll(r.get());
       }
+      Map<Long, Set<String>> primariesByTerm = leaders.get();
+      System.out.println("primaries seen per term: " + primariesByTerm);
+      assertThat(primariesByTerm).as("terms with a primary").isNotEmpty();
+      assertThat(primariesByTerm.values()).as("never two primaries in one term").allMatch(p -> p.size() == 1);
     } finally {
       clients.shutdownNow();
     }
@@ -189,6 +195,29 @@ class LinearizabilityUnderFailoverTest {
       }
     }
     return mine;
+  }
+
+  /**
+   * Samples every node's role and term every 50 ms for the whole run: which nodes said "primary" in
+   * which term. Raft allows at most one leader per term; a node that says so in a term another node
+   * also leads would be split brain.
+   */
+  Map<Long, Set<String>> sampleLeaders(long start) throws Exception {
+    Map<Long, Set<String>> primaries = new TreeMap<>();
+    while (System.nanoTime() - start < RUN_MS * 1_000_000) {
+      for (int node = 1; node <= 3; node++) {
+        String[] body = new String[1];
+        Integer status = send(HttpRequest.newBuilder(URI.create(url(node) + "/v1/admin/cluster/status")).GET(), body);
+        if (status != null && status == 200) {
+          JsonNode s = JSON.readTree(body[0]);
+          if (s.get("role").asText().equals("primary")) {
+            primaries.computeIfAbsent(s.get("term").asLong(), t -> new HashSet<>()).add(s.get("nodeId").asText());
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    return primaries;
   }
 
   Integer send(HttpRequest.Builder request, String[] body) {

@@ -23,6 +23,19 @@ class NodeSettingsTest {
     assertThat(s.peers()).hasSize(3);
     assertThat(s.groupCommit()).isEqualTo(GroupCommitConfig.DEFAULTS);
     assertThat(s.nodeConfig().groupCommit()).isEqualTo(GroupCommitConfig.DEFAULTS);
+    assertThat(s.limits()).isEqualTo(io.stemedb.http.Limits.DEFAULTS);
+  }
+
+  @Test
+  void limitsComeFromTheLimitsSectionAndTheEnvironment(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.toml");
+    Files.writeString(file, Files.readString(EXAMPLE).replace("max_batch_items = 1000", "max_batch_items = 50"));
+    NodeSettings s = NodeSettings.load(file, Map.of("STEMEDB_LIMITS_MAX_VALUE_BYTES", "1024"));
+    assertThat(s.limits().maxBatchItems()).isEqualTo(50);
+    assertThat(s.limits().maxValueBytes()).isEqualTo(1024);
+    assertThat(s.limits().maxBodyBytes()).isEqualTo(io.stemedb.http.Limits.DEFAULTS.maxBodyBytes());
+    Files.writeString(file, Files.readString(EXAMPLE).replace("max_value_depth = 64", "max_value_depth = 0"));
+    assertThatThrownBy(() -> NodeSettings.load(file, Map.of())).hasMessageContaining("limits.max_value_depth");
   }
 
   @Test

@@ -38,7 +38,8 @@ public record NodeSettings(
     io.stemedb.http.Auth auth,
     long endpointRequestsPerSecond,
     long agentClaimsPerSecond,
-    GroupCommitConfig groupCommit) {
+    GroupCommitConfig groupCommit,
+    io.stemedb.http.Limits limits) {
 
   /** A member of the cluster as configured. */
   public record Member(String id, String raftAddress, String httpAddress, int priority) {}
@@ -49,7 +50,9 @@ public record NodeSettings(
       "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms"),
       "auth", Set.of("admin_token", "writer_tokens", "read_tokens"),
       "rate_limits", Set.of("endpoint_per_second", "agent_per_second"),
-      "group_commit", Set.of("enabled", "max_requests", "max_bytes", "linger_ms", "max_in_flight"));
+      "group_commit", Set.of("enabled", "max_requests", "max_bytes", "linger_ms", "max_in_flight"),
+      "limits", Set.of("max_body_bytes", "max_batch_items", "max_value_bytes", "max_value_depth",
+          "max_subject_bytes", "max_predicate_bytes", "max_agent_bytes", "max_source_bytes"));
   private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority");
 
   /** Reads {@code file} (or the embedded default when null) and applies {@code env} overrides. */
@@ -132,7 +135,25 @@ public record NodeSettings(
             tokens(c.path("auth").path("writer_tokens")), tokens(c.path("auth").path("read_tokens"))),
         c.path("rate_limits").path("endpoint_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_ENDPOINT_PER_SECOND),
         c.path("rate_limits").path("agent_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_AGENT_PER_SECOND),
-        groupCommit(c.path("group_commit"), origin));
+        groupCommit(c.path("group_commit"), origin),
+        limits(c.path("limits"), origin));
+  }
+
+  private static io.stemedb.http.Limits limits(JsonNode l, String origin) {
+    io.stemedb.http.Limits d = io.stemedb.http.Limits.DEFAULTS;
+    try {
+      return new io.stemedb.http.Limits(
+          l.path("max_body_bytes").asLong(d.maxBodyBytes()),
+          l.path("max_batch_items").asInt(d.maxBatchItems()),
+          l.path("max_value_bytes").asInt(d.maxValueBytes()),
+          l.path("max_value_depth").asInt(d.maxValueDepth()),
+          l.path("max_subject_bytes").asInt(d.maxSubjectBytes()),
+          l.path("max_predicate_bytes").asInt(d.maxPredicateBytes()),
+          l.path("max_agent_bytes").asInt(d.maxAgentBytes()),
+          l.path("max_source_bytes").asInt(d.maxSourceBytes()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
+    }
   }
 
   private static GroupCommitConfig groupCommit(JsonNode g, String origin) {

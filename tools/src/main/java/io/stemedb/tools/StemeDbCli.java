@@ -1,7 +1,6 @@
 package io.stemedb.tools;
 
 import io.stemedb.http.ApiServer;
-import io.stemedb.http.Limits;
 import io.stemedb.raft.StemeNode;
 import io.stemedb.tools.bench.ClusterBenchmark;
 import io.stemedb.tools.bench.HttpLoadBenchmark;
@@ -47,7 +46,7 @@ public final class StemeDbCli implements Runnable {
     public Integer call() throws Exception {
       NodeSettings settings = NodeSettings.load(config, System.getenv());
       StemeNode node = StemeNode.start(settings.nodeConfig());
-      ApiServer api = ApiServer.start(node, settings.httpHost(), settings.httpPort(), Limits.DEFAULTS,
+      ApiServer api = ApiServer.start(node, settings.httpHost(), settings.httpPort(), settings.limits(),
           settings.httpAddresses(), settings.auth(), settings.rateLimits());
       System.out.printf("stemedb node %s: HTTP http://%s:%d, Raft %s:%d, data %s, %s%n", settings.nodeId(),
           settings.httpHost(), api.port(), settings.raftHost(), settings.raftPort(), settings.dataDir().toAbsolutePath(),

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param logSegmentBytes Raft log segment size; only closed segments are purged, so this is also the
  *     granularity of log purging
  * @param groupCommit how concurrent writes on this node share Raft entries
+ * @param merkleCheckInterval how often the leader compares the replicas' Merkle roots at a checkpoint
+ *     entry ({@link MerkleCheck}); zero turns the check off
  */
 public record NodeConfig(
     String nodeId,
@@ -36,7 +38,8 @@ public record NodeConfig(
     Duration electionTimeoutMax,
     int purgeGap,
     long logSegmentBytes,
-    GroupCommitConfig groupCommit) {
+    GroupCommitConfig groupCommit,
+    Duration merkleCheckInterval) {
 
   /** A voting member of the cluster. */
   public record Peer(String id, String raftAddress, int priority) {
@@ -50,6 +53,7 @@ public record NodeConfig(
     Objects.requireNonNull(nodeId, "nodeId");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(groupCommit, "groupCommit");
+    Objects.requireNonNull(merkleCheckInterval, "merkleCheckInterval");
     peers = List.copyOf(peers);
     if (peers.stream().noneMatch(p -> p.id().equals(nodeId))) {
       throw new IllegalArgumentException("peers must include this node " + nodeId);
@@ -61,32 +65,38 @@ public record NodeConfig(
     return new NodeConfig(
         nodeId, raftHost, raftPort, peers, dataDir, "stemedb", 10_000, Duration.ofSeconds(1),
         Duration.ofSeconds(5), Duration.ofMillis(150), Duration.ofMillis(300), 1024, 8L << 20,
-        GroupCommitConfig.DEFAULTS);
+        GroupCommitConfig.DEFAULTS, Duration.ofSeconds(60));
   }
 
   public NodeConfig withSnapshotEveryEntries(long entries) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, entries,
-        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit);
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit, merkleCheckInterval);
   }
 
   public NodeConfig withPurgeGap(int gap) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
         snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, gap,
-        logSegmentBytes, groupCommit);
+        logSegmentBytes, groupCommit, merkleCheckInterval);
   }
 
   public NodeConfig withLogSegmentBytes(long bytes) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes, groupCommit);
+        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes, groupCommit, merkleCheckInterval);
   }
 
   public NodeConfig withRequestTimeout(Duration timeout) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit);
+        snapshotEveryEntries, commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit, merkleCheckInterval);
   }
 
   public NodeConfig withGroupCommit(GroupCommitConfig settings) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
-        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, settings);
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, settings, merkleCheckInterval);
+  }
+
+  public NodeConfig withMerkleCheckInterval(Duration interval) {
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
+        interval);
   }
 }

@@ -96,13 +96,38 @@ public final class NodeMetrics {
           .labelNames("channel")
           .register(registry);
 
+  /**
+   * The leader's last comparison per follower: 1 when its root differed. Exported at scrape time by
+   * {@link StatusCollector} as {@code stemedb_merkle_mismatch{peer}}, 0 for a follower not yet compared.
+   */
+  final java.util.Map<String, Integer> merkleMismatch = new java.util.concurrent.ConcurrentHashMap<>();
+
+  final Counter merkleChecks =
+      Counter.build()
+          .name("stemedb_merkle_checks_total")
+          .help("Replica comparison rounds the leader completed.")
+          .register(registry);
+
+  final Counter merkleSyncErrors =
+      Counter.build()
+          .name("stemedb_merkle_sync_errors_total")
+          .help("Replica comparisons that could not be made: a follower unreachable, too far behind, or no checkpoint.")
+          .register(registry);
+
+  final Histogram merkleSyncSeconds =
+      Histogram.build()
+          .name("stemedb_merkle_sync_duration_seconds")
+          .help("Time of one replica comparison round on the leader (checkpoint entry, then every follower).")
+          .buckets(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+          .register(registry);
+
   NodeMetrics() {
     DefaultExports.register(registry);
   }
 
   /** Adds the scrape-time views of {@code node}: its Raft status and Ratis's own metrics. */
   void bind(StemeNode node) {
-    new StatusCollector(node).register(registry);
+    new StatusCollector(node, this).register(registry);
     new RatisMetricsCollector(node.id()).register(registry);
   }
 

@@ -10,9 +10,11 @@ import java.util.List;
  */
 final class StatusCollector extends Collector {
   private final StemeNode node;
+  private final NodeMetrics metrics;
 
-  StatusCollector(StemeNode node) {
+  StatusCollector(StemeNode node, NodeMetrics metrics) {
     this.node = node;
+    this.metrics = metrics;
   }
 
   @Override
@@ -28,9 +30,15 @@ final class StatusCollector extends Collector {
         "Leader's view: seconds since each follower last acknowledged it.", List.of("peer"));
     GaugeMetricFamily lagEntries = new GaugeMetricFamily("stemedb_replication_lag_entries",
         "Leader's view: log entries each follower is behind the commit index.", List.of("peer"));
+    GaugeMetricFamily mismatch = new GaugeMetricFamily("stemedb_merkle_mismatch",
+        "Leader's view: 1 when a follower's Merkle root differed from the leader's at the last checkpoint.", List.of("peer"));
     if (primary) {
       for (NodeStatus.PeerStatus p : s.peers()) {
-        if (!p.id().equals(s.nodeId()) && p.matchIndex() >= 0) {
+        if (p.id().equals(s.nodeId())) {
+          continue;
+        }
+        mismatch.addMetric(List.of(p.id()), metrics.merkleMismatch.getOrDefault(p.id(), 0));
+        if (p.matchIndex() >= 0) {
           lagSeconds.addMetric(List.of(p.id()), p.lastContactMs() < 0 ? 0 : p.lastContactMs() / 1000.0);
           lagEntries.addMetric(List.of(p.id()), p.lagEntries());
         }
@@ -45,7 +53,8 @@ final class StatusCollector extends Collector {
         gauge("stemedb_raft_commit_index", "Highest log index this node knows is committed.", s.commitIndex()),
         gauge("stemedb_raft_applied_index", "Highest log index applied to this node's store.", s.appliedIndex()),
         lagSeconds,
-        lagEntries);
+        lagEntries,
+        mismatch);
   }
 
   private static GaugeMetricFamily gauge(String name, String help, double value) {

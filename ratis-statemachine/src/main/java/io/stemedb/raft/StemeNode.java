@@ -81,6 +81,8 @@ public final class StemeNode implements AutoCloseable {
   private final java.util.concurrent.ExecutorService clientCalls =
       Executors.newCachedThreadPool(StemeStateMachine.daemon("stemedb-raft-client"));
   private final NodeMetrics metrics = new NodeMetrics();
+  private final java.util.concurrent.ScheduledExecutorService merkleChecks =
+      Executors.newSingleThreadScheduledExecutor(StemeStateMachine.daemon("stemedb-merkle-check"));
   private static final Message BARRIER_QUERY = Message.valueOf(UnsafeByteOperations.unsafeWrap(
       Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build().toByteArray()));
   private final org.apache.ratis.protocol.ClientId readClientId = org.apache.ratis.protocol.ClientId.randomId();
@@ -126,6 +128,11 @@ public final class StemeNode implements AutoCloseable {
     server.start();
     metrics.bind(this);
     leaderProbe.scheduleWithFixedDelay(this::probe, 100, 100, TimeUnit.MILLISECONDS);
+    long every = config.merkleCheckInterval().toMillis();
+    if (every > 0) {
+      MerkleCheck check = new MerkleCheck(config.nodeId(), new MerkleCheckSide(), metrics, config.requestTimeout().toMillis());
+      merkleChecks.scheduleWithFixedDelay(check::run, every, every, TimeUnit.MILLISECONDS);
+    }
     LOG.info("node {} started: raft {}:{}, peers {}, data {}",
         config.nodeId(), config.raftHost(), config.raftPort(), config.peers(), config.dataDir());
   }
@@ -296,6 +303,44 @@ public final class StemeNode implements AutoCloseable {
       return client.io().send(message);
     } catch (IOException e) {
       throw new CompletionException(e);
+    }
+  }
+
+  /** What {@link MerkleCheck} does through this node. */
+  private final class MerkleCheckSide implements MerkleCheck.Node {
+    @Override
+    public boolean isLeader() {
+      return StemeNode.this.isLeader();
+    }
+
+    @Override
+    public long appendCheckpoint() {
+      LogEntry checkpoint = LogEntry.newBuilder().setMerkleCheckpoint(true).build();
+      RaftClientReply reply = sendBlocking(Message.valueOf(UnsafeByteOperations.unsafeWrap(checkpoint.toByteArray())));
+      if (!reply.isSuccess()) {
+        throw translate(reply.getException(), "Merkle checkpoint");
+      }
+      return reply.getLogIndex();
+    }
+
+    @Override
+    public String ownRoot(long index) {
+      return stateMachine.checkpointRoot(index);
+    }
+
+    @Override
+    public List<String> followers() {
+      return status().peers().stream().map(NodeStatus.PeerStatus::id).filter(id -> !id.equals(id())).toList();
+    }
+
+    @Override
+    public io.stemedb.raft.proto.CheckpointRootReply ask(String follower, Query query) throws Exception {
+      RaftClientReply reply = client.io().sendStaleRead(
+          Message.valueOf(UnsafeByteOperations.unsafeWrap(query.toByteArray())), 0, RaftPeerId.valueOf(follower));
+      if (!reply.isSuccess()) {
+        throw reply.getException();
+      }
+      return io.stemedb.raft.proto.CheckpointRootReply.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer());
     }
   }
 
@@ -672,6 +717,7 @@ public final class StemeNode implements AutoCloseable {
         groupCommit.close();
       }
       leaderProbe.shutdownNow();
+      merkleChecks.shutdownNow();
       clientCalls.shutdownNow();
       client.close();
     } finally {

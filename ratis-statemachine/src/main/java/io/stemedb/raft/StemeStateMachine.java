@@ -97,6 +97,7 @@ public final class StemeStateMachine extends BaseStateMachine {
       Executors.newSingleThreadExecutor(daemon("stemedb-snapshot-install"));
 
   private final NodeMetrics metrics;
+  private final MerkleCheckpoints checkpoints = new MerkleCheckpoints();
   /** Followers the leader replicates each entry to (for the bytes-sent metric). */
   private volatile int followers;
 
@@ -104,6 +105,11 @@ public final class StemeStateMachine extends BaseStateMachine {
     this.clock = clock;
     this.commitInterval = commitInterval;
     this.metrics = metrics;
+  }
+
+  /** The root this replica recorded at checkpoint {@code index}, or null (not applied, or forgotten). */
+  String checkpointRoot(long index) {
+    return checkpoints.root(index);
   }
 
   void setFollowers(int count) {
@@ -183,7 +189,7 @@ public final class StemeStateMachine extends BaseStateMachine {
     LogEntry completed;
     try {
       LogEntry proposal = LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer());
-      if (proposal.getRequestsCount() == 0) {
+      if (proposal.getRequestsCount() == 0 && !proposal.getMerkleCheckpoint()) {
         throw new IllegalArgumentException("the entry holds no request");
       }
       completed = Commands.completeOnLeader(proposal, clock.millis());
@@ -210,14 +216,19 @@ public final class StemeStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(Message.EMPTY);
     }
     Commands.Decoded decoded;
+    boolean checkpoint = false;
     try {
-      decoded = Commands.decodeEntry(
-          LogEntry.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
+      LogEntry logged = LogEntry.parseFrom(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      decoded = Commands.decodeEntry(logged);
+      checkpoint = logged.getMerkleCheckpoint();
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       LOG.error("{}: entry {} is not a StemeDB command; applying it as a no-op", getId(), ti, e);
       decoded = new Commands.Decoded(List.of(), List.of());
     }
     ApplyResult result = s.apply(ti.getIndex(), ti.getTerm(), decoded.requests());
+    if (checkpoint) {
+      checkpoints.record(ti.getIndex(), s.merkle().root());
+    }
     updateLastAppliedTermIndex(ti);
     entriesApplied.incrementAndGet();
     count(trx, entry, decoded, result);
@@ -358,6 +369,11 @@ public final class StemeStateMachine extends BaseStateMachine {
         case BARRIER -> reply = ReadBarrierReply.newBuilder().setAppliedIndex(s.appliedIndex()).build().toByteArray();
         case EXPORT_CHUNK -> reply = exportChunk(s, q.getExportChunk()).toByteArray();
         case CLOCK -> reply = io.stemedb.raft.proto.ClockProbeReply.newBuilder().setEpochMillis(clock.millis()).build().toByteArray();
+        case CHECKPOINT_ROOT -> {
+          String root = checkpoints.root(q.getCheckpointRoot().getIndex());
+          reply = io.stemedb.raft.proto.CheckpointRootReply.newBuilder().setKnown(root != null)
+              .setRoot(root == null ? "" : root).setAppliedIndex(appliedIndex()).build().toByteArray();
+        }
         default -> throw new IllegalArgumentException("empty query");
       }
       return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));

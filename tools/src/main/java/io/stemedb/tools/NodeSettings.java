@@ -39,7 +39,8 @@ public record NodeSettings(
     long endpointRequestsPerSecond,
     long agentClaimsPerSecond,
     GroupCommitConfig groupCommit,
-    io.stemedb.http.Limits limits) {
+    io.stemedb.http.Limits limits,
+    Duration merkleCheckInterval) {
 
   /** A member of the cluster as configured. */
   public record Member(String id, String raftAddress, String httpAddress, int priority) {}
@@ -47,7 +48,8 @@ public record NodeSettings(
   private static final Map<String, Set<String>> KEYS = Map.of(
       "node", Set.of("id", "data_dir"),
       "http", Set.of("host", "port"),
-      "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms"),
+      "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms",
+          "merkle_check_interval_ms"),
       "auth", Set.of("admin_token", "writer_tokens", "read_tokens"),
       "rate_limits", Set.of("endpoint_per_second", "agent_per_second"),
       "group_commit", Set.of("enabled", "max_requests", "max_bytes", "linger_ms", "max_in_flight"),
@@ -136,7 +138,8 @@ public record NodeSettings(
         c.path("rate_limits").path("endpoint_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_ENDPOINT_PER_SECOND),
         c.path("rate_limits").path("agent_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_AGENT_PER_SECOND),
         groupCommit(c.path("group_commit"), origin),
-        limits(c.path("limits"), origin));
+        limits(c.path("limits"), origin),
+        Duration.ofMillis(c.path("raft").path("merkle_check_interval_ms").asLong(60_000)));
   }
 
   private static io.stemedb.http.Limits limits(JsonNode l, String origin) {
@@ -219,7 +222,7 @@ public record NodeSettings(
     NodeConfig base = NodeConfig.of(nodeId, raftHost, raftPort, raftPeers, dataDir);
     return new NodeConfig(nodeId, raftHost, raftPort, raftPeers, dataDir, clusterName, snapshotEveryEntries,
         commitInterval, requestTimeout, base.electionTimeoutMin(), base.electionTimeoutMax(), base.purgeGap(),
-        base.logSegmentBytes(), groupCommit);
+        base.logSegmentBytes(), groupCommit, merkleCheckInterval);
   }
 
   /** Every member's HTTP address by id (for status answers). */

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param logSegmentBytes Raft log segment size; only closed segments are purged, so this is also the
  *     granularity of log purging
  * @param groupCommit how concurrent writes on this node share Raft entries
+ * @param tls the node's certificate, key and trusted CAs for mutual TLS between nodes (its Raft server
+ *     and its Raft client); null: plaintext Raft
  */
 public record NodeConfig(
     String nodeId,
@@ -36,7 +38,8 @@ public record NodeConfig(
     Duration electionTimeoutMax,
     int purgeGap,
     long logSegmentBytes,
-    GroupCommitConfig groupCommit) {
+    GroupCommitConfig groupCommit,
+    TlsFiles tls) {
 
   /** A voting member of the cluster. */
   public record Peer(String id, String raftAddress, int priority) {
@@ -61,32 +64,38 @@ public record NodeConfig(
     return new NodeConfig(
         nodeId, raftHost, raftPort, peers, dataDir, "stemedb", 10_000, Duration.ofSeconds(1),
         Duration.ofSeconds(5), Duration.ofMillis(150), Duration.ofMillis(300), 1024, 8L << 20,
-        GroupCommitConfig.DEFAULTS);
+        GroupCommitConfig.DEFAULTS, null);
   }
 
   public NodeConfig withSnapshotEveryEntries(long entries) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, entries,
-        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit);
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit, tls);
   }
 
   public NodeConfig withPurgeGap(int gap) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
         snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, gap,
-        logSegmentBytes, groupCommit);
+        logSegmentBytes, groupCommit, tls);
   }
 
   public NodeConfig withLogSegmentBytes(long bytes) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes, groupCommit);
+        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes, groupCommit, tls);
   }
 
   public NodeConfig withRequestTimeout(Duration timeout) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit);
+        snapshotEveryEntries, commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit, tls);
   }
 
   public NodeConfig withGroupCommit(GroupCommitConfig settings) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
-        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, settings);
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, settings, tls);
+  }
+
+  public NodeConfig withTls(TlsFiles files) {
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
+        files);
   }
 }

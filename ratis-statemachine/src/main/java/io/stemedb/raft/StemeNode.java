@@ -85,6 +85,8 @@ public final class StemeNode implements AutoCloseable {
 
   private StemeNode(NodeConfig config) throws IOException {
     this.config = config;
+    // First, so that a bad certificate or key stops the start before any thread or port exists.
+    Parameters rpc = RaftTls.parameters(config.tls());
     this.self = RaftPeerId.valueOf(config.nodeId());
     this.group = RaftGroup.valueOf(groupId(config.clusterName()), peers(config.peers()));
     this.stateMachine = new StemeStateMachine(Clock.systemUTC(), config.commitInterval(), metrics);
@@ -96,9 +98,10 @@ public final class StemeNode implements AutoCloseable {
             .setGroup(group)
             .setStateMachine(stateMachine)
             .setProperties(properties)
+            .setParameters(rpc)
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
-    this.client = newClient(group, config.requestTimeout());
+    this.client = newClient(group, config.requestTimeout(), rpc);
     stateMachine.setLeaderLink(
         (leader, query) ->
             CompletableFuture.supplyAsync(() -> {
@@ -120,8 +123,9 @@ public final class StemeNode implements AutoCloseable {
     server.start();
     metrics.bind(this);
     leaderProbe.scheduleWithFixedDelay(this::probe, 100, 100, TimeUnit.MILLISECONDS);
-    LOG.info("node {} started: raft {}:{}, peers {}, data {}",
-        config.nodeId(), config.raftHost(), config.raftPort(), config.peers(), config.dataDir());
+    LOG.info("node {} started: raft {}:{} ({}), peers {}, data {}",
+        config.nodeId(), config.raftHost(), config.raftPort(),
+        config.tls() == null ? "plaintext" : "mutual TLS, trusting " + config.tls().caFile(), config.peers(), config.dataDir());
   }
 
   /** Starts the node; it joins (or forms) its cluster in the background. */
@@ -181,7 +185,7 @@ public final class StemeNode implements AutoCloseable {
     return p;
   }
 
-  private static RaftClient newClient(RaftGroup group, Duration requestTimeout) {
+  private static RaftClient newClient(RaftGroup group, Duration requestTimeout, Parameters rpc) {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.min(3000, requestTimeout.toMillis()), TimeUnit.MILLISECONDS));
@@ -190,7 +194,7 @@ public final class StemeNode implements AutoCloseable {
     return RaftClient.newBuilder()
         .setRaftGroup(group)
         .setProperties(p)
-        .setParameters(new Parameters())
+        .setParameters(rpc)
         .setRetryPolicy(ExceptionDependentRetry.newBuilder()
             // A refusal by the leader's validation is final; anything else (no leader yet, a leader
             // change, a lost connection) is retried until the request timeout.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.stemedb.raft.GroupCommitConfig;
 import io.stemedb.raft.NodeConfig;
+import io.stemedb.raft.TlsFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,6 +23,9 @@ import java.util.Set;
  * overrides {@code STEMEDB_<SECTION>_<KEY>} (e.g. {@code STEMEDB_HTTP_PORT=18280}); with no file, the
  * embedded default (a single node on the seed's ports). Unknown sections or keys are errors, so a typo
  * never silently falls back to a default.
+ *
+ * @param tls the {@code [tls]} files when {@code tls.enabled}, else null (plaintext HTTP and Raft); the
+ *     files are read when the node starts, so that settings can be checked on any machine
  */
 public record NodeSettings(
     String nodeId,
@@ -38,7 +42,8 @@ public record NodeSettings(
     io.stemedb.http.Auth auth,
     long endpointRequestsPerSecond,
     long agentClaimsPerSecond,
-    GroupCommitConfig groupCommit) {
+    GroupCommitConfig groupCommit,
+    TlsFiles tls) {
 
   /** A member of the cluster as configured. */
   public record Member(String id, String raftAddress, String httpAddress, int priority) {}
@@ -49,7 +54,8 @@ public record NodeSettings(
       "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms"),
       "auth", Set.of("admin_token", "writer_tokens", "read_tokens"),
       "rate_limits", Set.of("endpoint_per_second", "agent_per_second"),
-      "group_commit", Set.of("enabled", "max_requests", "max_bytes", "linger_ms", "max_in_flight"));
+      "group_commit", Set.of("enabled", "max_requests", "max_bytes", "linger_ms", "max_in_flight"),
+      "tls", Set.of("enabled", "cert_file", "key_file", "ca_file"));
   private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority");
 
   /** Reads {@code file} (or the embedded default when null) and applies {@code env} overrides. */
@@ -132,7 +138,33 @@ public record NodeSettings(
             tokens(c.path("auth").path("writer_tokens")), tokens(c.path("auth").path("read_tokens"))),
         c.path("rate_limits").path("endpoint_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_ENDPOINT_PER_SECOND),
         c.path("rate_limits").path("agent_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_AGENT_PER_SECOND),
-        groupCommit(c.path("group_commit"), origin));
+        groupCommit(c.path("group_commit"), origin),
+        tls(c, origin));
+  }
+
+  /** The [tls] files, or null when TLS is off; when on, all three files are required. */
+  private static TlsFiles tls(JsonNode c, String origin) {
+    if (!bool(c, "tls", "enabled", false, origin)) {
+      return null;
+    }
+    return new TlsFiles(Path.of(text(c, "tls", "cert_file", origin)), Path.of(text(c, "tls", "key_file", origin)),
+        Path.of(text(c, "tls", "ca_file", origin)));
+  }
+
+  /** A TOML boolean, or (from the environment) the text true or false; anything else is refused. */
+  private static boolean bool(JsonNode c, String section, String key, boolean fallback, String origin) {
+    JsonNode v = c.path(section).path(key);
+    if (v.isMissingNode()) {
+      return fallback;
+    }
+    if (v.isBoolean()) {
+      return v.booleanValue();
+    }
+    return switch (v.asText().trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(origin + ": " + section + "." + key + " must be true or false, not " + v);
+    };
   }
 
   private static GroupCommitConfig groupCommit(JsonNode g, String origin) {
@@ -173,7 +205,8 @@ public record NodeSettings(
   private static String text(JsonNode c, String section, String key, String origin) {
     JsonNode v = c.path(section).path(key);
     if (v.isMissingNode() || v.asText().isEmpty()) {
-      throw new IllegalArgumentException(origin + ": " + section + "." + key + " is required");
+      String when = section.equals("tls") ? " when tls.enabled is true" : "";
+      throw new IllegalArgumentException(origin + ": " + section + "." + key + " is required" + when);
     }
     return v.asText();
   }
@@ -198,7 +231,7 @@ public record NodeSettings(
     NodeConfig base = NodeConfig.of(nodeId, raftHost, raftPort, raftPeers, dataDir);
     return new NodeConfig(nodeId, raftHost, raftPort, raftPeers, dataDir, clusterName, snapshotEveryEntries,
         commitInterval, requestTimeout, base.electionTimeoutMin(), base.electionTimeoutMax(), base.purgeGap(),
-        base.logSegmentBytes(), groupCommit);
+        base.logSegmentBytes(), groupCommit, tls);
   }
 
   /** Every member's HTTP address by id (for status answers). */

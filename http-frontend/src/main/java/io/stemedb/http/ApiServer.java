@@ -6,6 +6,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.stemedb.raft.InvalidProposalException;
 import io.stemedb.raft.StemeNode;
+import io.stemedb.raft.TlsFiles;
+import io.stemedb.raft.TlsMaterial;
 import io.stemedb.raft.UnavailableException;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
@@ -42,6 +44,18 @@ public final class ApiServer implements AutoCloseable {
   public static ApiServer start(
       StemeNode node, String host, int port, Limits limits, Map<String, String> httpAddresses, Auth auth,
       RateLimits rates) {
+    return start(node, host, port, limits, httpAddresses, auth, rates, null);
+  }
+
+  /**
+   * As above; with {@code tls}, over HTTPS only, presenting the node's certificate.
+   *
+   * @throws IllegalArgumentException when a TLS file is missing or bad (naming the setting and the file)
+   */
+  public static ApiServer start(
+      StemeNode node, String host, int port, Limits limits, Map<String, String> httpAddresses, Auth auth,
+      RateLimits rates, TlsFiles tls) {
+    TlsMaterial tlsMaterial = tls == null ? null : tls.load();
     HttpMetrics metrics = new HttpMetrics(node.metrics());
     rates.onRefusal(metrics::rateLimited);
     Javalin app = Javalin.create(config -> {
@@ -56,12 +70,16 @@ public final class ApiServer implements AutoCloseable {
       config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorBody()));
       config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
           new FilterHolder(new BodyGuard(limits.maxBodyBytes())), "/*", EnumSet.of(DispatcherType.REQUEST)));
+      if (tlsMaterial != null) {
+        // Javalin adds its plain connector only when none was added, so this one is the only one.
+        config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tlsMaterial, host, port));
+      }
     });
     routes(auth, rates, app, new WriteHandlers(node, limits, rates), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
         new OpsHandlers(node, httpAddresses), new AdminHandlers(node, httpAddresses), new WatchHandler(node, limits));
     errors(app, limits);
     app.start(host, port);
-    LOG.info("node {} serves HTTP on {}:{}", node.id(), host, app.port());
+    LOG.info("node {} serves {} on {}:{}", node.id(), tlsMaterial == null ? "HTTP" : "HTTPS", host, app.port());
     return new ApiServer(app);
   }
 

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param groupCommit how concurrent writes on this node share Raft entries
  * @param merkleCheckInterval how often the leader compares the replicas' Merkle roots at a checkpoint
  *     entry ({@link MerkleCheck}); zero turns the check off
+ * @param tls the node's certificate, key and trusted CAs for mutual TLS between nodes (its Raft server
+ *     and its Raft client); null: plaintext Raft
  */
 public record NodeConfig(
     String nodeId,
@@ -39,7 +41,8 @@ public record NodeConfig(
     int purgeGap,
     long logSegmentBytes,
     GroupCommitConfig groupCommit,
-    Duration merkleCheckInterval) {
+    Duration merkleCheckInterval,
+    TlsFiles tls) {
 
   /** A voting member of the cluster. */
   public record Peer(String id, String raftAddress, int priority) {
@@ -65,38 +68,48 @@ public record NodeConfig(
     return new NodeConfig(
         nodeId, raftHost, raftPort, peers, dataDir, "stemedb", 10_000, Duration.ofSeconds(1),
         Duration.ofSeconds(5), Duration.ofMillis(150), Duration.ofMillis(300), 1024, 8L << 20,
-        GroupCommitConfig.DEFAULTS, Duration.ofSeconds(60));
+        GroupCommitConfig.DEFAULTS, Duration.ofSeconds(60), null);
   }
 
   public NodeConfig withSnapshotEveryEntries(long entries) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, entries,
-        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit, merkleCheckInterval);
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, entries, commitInterval,
+        requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
+        merkleCheckInterval, tls);
   }
 
   public NodeConfig withPurgeGap(int gap) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, gap,
-        logSegmentBytes, groupCommit, merkleCheckInterval);
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, gap, logSegmentBytes, groupCommit,
+        merkleCheckInterval, tls);
   }
 
   public NodeConfig withLogSegmentBytes(long bytes) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes, groupCommit, merkleCheckInterval);
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes, groupCommit,
+        merkleCheckInterval, tls);
   }
 
   public NodeConfig withRequestTimeout(Duration timeout) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName,
-        snapshotEveryEntries, commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit, merkleCheckInterval);
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+        commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
+        merkleCheckInterval, tls);
   }
 
   public NodeConfig withGroupCommit(GroupCommitConfig settings) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
-        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, settings, merkleCheckInterval);
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, settings,
+        merkleCheckInterval, tls);
   }
 
   public NodeConfig withMerkleCheckInterval(Duration interval) {
     return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
         commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
-        interval);
+        interval, tls);
+  }
+
+  public NodeConfig withTls(TlsFiles files) {
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
+        merkleCheckInterval, files);
   }
 }

@@ -93,6 +93,8 @@ public final class StemeNode implements AutoCloseable {
 
   private StemeNode(NodeConfig config) throws IOException {
     this.config = config;
+    // First, so that a bad certificate or key stops the start before any thread or port exists.
+    Parameters rpc = RaftTls.parameters(config.tls());
     this.self = RaftPeerId.valueOf(config.nodeId());
     this.group = RaftGroup.valueOf(groupId(config.clusterName()), peers(config.peers()));
     this.stateMachine = new StemeStateMachine(Clock.systemUTC(), config.commitInterval(), metrics);
@@ -104,9 +106,10 @@ public final class StemeNode implements AutoCloseable {
             .setGroup(group)
             .setStateMachine(stateMachine)
             .setProperties(properties)
+            .setParameters(rpc)
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
-    this.client = newClient(group, config.requestTimeout());
+    this.client = newClient(group, config.requestTimeout(), rpc);
     stateMachine.setLeaderLink(
         (leader, query) ->
             CompletableFuture.supplyAsync(() -> {
@@ -133,8 +136,9 @@ public final class StemeNode implements AutoCloseable {
       MerkleCheck check = new MerkleCheck(config.nodeId(), new MerkleCheckSide(), metrics, config.requestTimeout().toMillis());
       merkleChecks.scheduleWithFixedDelay(check::run, every, every, TimeUnit.MILLISECONDS);
     }
-    LOG.info("node {} started: raft {}:{}, peers {}, data {}",
-        config.nodeId(), config.raftHost(), config.raftPort(), config.peers(), config.dataDir());
+    LOG.info("node {} started: raft {}:{} ({}), peers {}, data {}",
+        config.nodeId(), config.raftHost(), config.raftPort(),
+        config.tls() == null ? "plaintext" : "mutual TLS, trusting " + config.tls().caFile(), config.peers(), config.dataDir());
   }
 
   /** Starts the node; it joins (or forms) its cluster in the background. */
@@ -194,7 +198,7 @@ public final class StemeNode implements AutoCloseable {
     return p;
   }
 
-  private static RaftClient newClient(RaftGroup group, Duration requestTimeout) {
+  private static RaftClient newClient(RaftGroup group, Duration requestTimeout, Parameters rpc) {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.min(3000, requestTimeout.toMillis()), TimeUnit.MILLISECONDS));
@@ -203,7 +207,7 @@ public final class StemeNode implements AutoCloseable {
     return RaftClient.newBuilder()
         .setRaftGroup(group)
         .setProperties(p)
-        .setParameters(new Parameters())
+        .setParameters(rpc)
         .setRetryPolicy(ExceptionDependentRetry.newBuilder()
             // A refusal by the leader's validation is final; anything else (no leader yet, a leader
             // change, a lost connection) is retried until the request timeout.

@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stemedb.raft.GroupCommitConfig;
+import io.stemedb.raft.TlsFiles;
 import io.stemedb.tools.NodeSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Node settings: the documented example is accepted as written, and environment overrides apply. */
+/**
+ * Node settings: the documented example and the production examples are accepted as written, and
+ * environment overrides apply.
+ */
 class NodeSettingsTest {
   static final Path EXAMPLE = Path.of("").toAbsolutePath().getParent().resolve("etc/stemedb.toml");
 
@@ -36,6 +42,51 @@ class NodeSettingsTest {
     assertThat(s.limits().maxBodyBytes()).isEqualTo(io.stemedb.http.Limits.DEFAULTS.maxBodyBytes());
     Files.writeString(file, Files.readString(EXAMPLE).replace("max_value_depth = 64", "max_value_depth = 0"));
     assertThatThrownBy(() -> NodeSettings.load(file, Map.of())).hasMessageContaining("limits.max_value_depth");
+  }
+
+  @Test
+  void tlsIsOffUnlessEnabledAndTheEnvironmentCanTurnItOn() throws Exception {
+    assertThat(NodeSettings.load(EXAMPLE, Map.of()).tls()).isNull();
+    assertThat(NodeSettings.load(EXAMPLE, Map.of()).nodeConfig().tls()).isNull();
+    NodeSettings s = NodeSettings.load(EXAMPLE, Map.of(
+        "STEMEDB_TLS_ENABLED", "true", "STEMEDB_TLS_CERT_FILE", "/tls/a.crt", "STEMEDB_TLS_CA_FILE", "/tls/ca.crt"));
+    assertThat(s.tls()).isEqualTo(new TlsFiles(Path.of("/tls/a.crt"), Path.of("/etc/stemedb/tls/n1.key"), Path.of("/tls/ca.crt")));
+    assertThat(s.nodeConfig().tls()).isEqualTo(s.tls());
+  }
+
+  @Test
+  void enabledTlsNeedsItsThreeFilesAndABoolean(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.toml");
+    Files.writeString(file, Files.readString(EXAMPLE).replace("enabled = false\ncert_file", "enabled = true\ncert_file")
+        .replaceAll("(?m)^ca_file = .*$", ""));
+    assertThatThrownBy(() -> NodeSettings.load(file, Map.of()))
+        .hasMessageContaining(file.toString()).hasMessageContaining("tls.ca_file is required when tls.enabled is true");
+    assertThatThrownBy(() -> NodeSettings.load(EXAMPLE, Map.of("STEMEDB_TLS_ENABLED", "yes")))
+        .hasMessageContaining("tls.enabled must be true or false");
+  }
+
+  /** etc/production: three nodes of one cluster, each with TLS, tokens and n1 as the preferred leader. */
+  @Test
+  void theThreeProductionNodesParseWithTlsAndTokens() throws Exception {
+    List<NodeSettings> nodes = new ArrayList<>();
+    for (String id : List.of("n1", "n2", "n3")) {
+      NodeSettings s = NodeSettings.load(EXAMPLE.resolveSibling("production").resolve(id + ".toml"), Map.of());
+      assertThat(s.nodeId()).isEqualTo(id);
+      assertThat(s.dataDir()).isEqualTo(Path.of("/var/lib/stemedb", id));
+      assertThat(s.tls()).isEqualTo(new TlsFiles(Path.of("/etc/stemedb/tls/" + id + ".crt"),
+          Path.of("/etc/stemedb/tls/" + id + ".key"), Path.of("/etc/stemedb/tls/ca.crt")));
+      assertThat(s.nodeConfig().tls()).isEqualTo(s.tls());
+      assertThat(s.auth().adminToken()).isNotBlank();
+      assertThat(s.auth().writerTokens()).isNotEmpty().allSatisfy(t -> assertThat(t).isNotBlank());
+      nodes.add(s);
+    }
+    for (NodeSettings s : nodes) {
+      assertThat(s.peers()).isEqualTo(nodes.get(0).peers());
+      assertThat(s.auth()).isEqualTo(nodes.get(0).auth());
+    }
+    List<NodeSettings.Member> peers = nodes.get(0).peers();
+    assertThat(peers).extracting(NodeSettings.Member::id).containsExactly("n1", "n2", "n3");
+    assertThat(peers.get(0).priority()).isGreaterThan(Math.max(peers.get(1).priority(), peers.get(2).priority()));
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.stemedb.raft.GroupCommitConfig;
 import io.stemedb.raft.NodeConfig;
+import io.stemedb.raft.TlsFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,6 +23,9 @@ import java.util.Set;
  * overrides {@code STEMEDB_<SECTION>_<KEY>} (e.g. {@code STEMEDB_HTTP_PORT=18280}); with no file, the
  * embedded default (a single node on the seed's ports). Unknown sections or keys are errors, so a typo
  * never silently falls back to a default.
+ *
+ * @param tls the {@code [tls]} files when {@code tls.enabled}, else null (plaintext HTTP and Raft); the
+ *     files are read when the node starts, so that settings can be checked on any machine
  */
 public record NodeSettings(
     String nodeId,
@@ -40,7 +44,8 @@ public record NodeSettings(
     long agentClaimsPerSecond,
     GroupCommitConfig groupCommit,
     io.stemedb.http.Limits limits,
-    Duration merkleCheckInterval) {
+    Duration merkleCheckInterval,
+    TlsFiles tls) {
 
   /** A member of the cluster as configured. */
   public record Member(String id, String raftAddress, String httpAddress, int priority) {}
@@ -54,7 +59,8 @@ public record NodeSettings(
       "rate_limits", Set.of("endpoint_per_second", "agent_per_second"),
       "group_commit", Set.of("enabled", "max_requests", "max_bytes", "linger_ms", "max_in_flight"),
       "limits", Set.of("max_body_bytes", "max_batch_items", "max_value_bytes", "max_value_depth",
-          "max_subject_bytes", "max_predicate_bytes", "max_agent_bytes", "max_source_bytes"));
+          "max_subject_bytes", "max_predicate_bytes", "max_agent_bytes", "max_source_bytes"),
+      "tls", Set.of("enabled", "cert_file", "key_file", "ca_file"));
   private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority");
 
   /** Reads {@code file} (or the embedded default when null) and applies {@code env} overrides. */
@@ -139,7 +145,8 @@ public record NodeSettings(
         c.path("rate_limits").path("agent_per_second").asLong(io.stemedb.http.RateLimits.DEFAULT_AGENT_PER_SECOND),
         groupCommit(c.path("group_commit"), origin),
         limits(c.path("limits"), origin),
-        Duration.ofMillis(c.path("raft").path("merkle_check_interval_ms").asLong(60_000)));
+        Duration.ofMillis(c.path("raft").path("merkle_check_interval_ms").asLong(60_000)),
+        tls(c, origin));
   }
 
   private static io.stemedb.http.Limits limits(JsonNode l, String origin) {
@@ -157,6 +164,31 @@ public record NodeSettings(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(origin + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The [tls] files, or null when TLS is off; when on, all three files are required. */
+  private static TlsFiles tls(JsonNode c, String origin) {
+    if (!bool(c, "tls", "enabled", false, origin)) {
+      return null;
+    }
+    return new TlsFiles(Path.of(text(c, "tls", "cert_file", origin)), Path.of(text(c, "tls", "key_file", origin)),
+        Path.of(text(c, "tls", "ca_file", origin)));
+  }
+
+  /** A TOML boolean, or (from the environment) the text true or false; anything else is refused. */
+  private static boolean bool(JsonNode c, String section, String key, boolean fallback, String origin) {
+    JsonNode v = c.path(section).path(key);
+    if (v.isMissingNode()) {
+      return fallback;
+    }
+    if (v.isBoolean()) {
+      return v.booleanValue();
+    }
+    return switch (v.asText().trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(origin + ": " + section + "." + key + " must be true or false, not " + v);
+    };
   }
 
   private static GroupCommitConfig groupCommit(JsonNode g, String origin) {
@@ -197,7 +229,8 @@ public record NodeSettings(
   private static String text(JsonNode c, String section, String key, String origin) {
     JsonNode v = c.path(section).path(key);
     if (v.isMissingNode() || v.asText().isEmpty()) {
-      throw new IllegalArgumentException(origin + ": " + section + "." + key + " is required");
+      String when = section.equals("tls") ? " when tls.enabled is true" : "";
+      throw new IllegalArgumentException(origin + ": " + section + "." + key + " is required" + when);
     }
     return v.asText();
   }
@@ -222,7 +255,7 @@ public record NodeSettings(
     NodeConfig base = NodeConfig.of(nodeId, raftHost, raftPort, raftPeers, dataDir);
     return new NodeConfig(nodeId, raftHost, raftPort, raftPeers, dataDir, clusterName, snapshotEveryEntries,
         commitInterval, requestTimeout, base.electionTimeoutMin(), base.electionTimeoutMax(), base.purgeGap(),
-        base.logSegmentBytes(), groupCommit, merkleCheckInterval);
+        base.logSegmentBytes(), groupCommit, merkleCheckInterval, tls);
   }
 
   /** Every member's HTTP address by id (for status answers). */

@@ -1,7 +1,5 @@
 package io.stemedb.tools;
 
-import io.stemedb.http.ApiServer;
-import io.stemedb.raft.StemeNode;
 import io.stemedb.tools.bench.ClusterBenchmark;
 import io.stemedb.tools.bench.HttpLoadBenchmark;
 import io.stemedb.tools.bench.LensResolveBenchmarkRunner;
@@ -44,19 +42,24 @@ public final class StemeDbCli implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      NodeSettings settings = NodeSettings.load(config, System.getenv());
-      StemeNode node = StemeNode.start(settings.nodeConfig());
-      ApiServer api = ApiServer.start(node, settings.httpHost(), settings.httpPort(), settings.limits(),
-          settings.httpAddresses(), settings.auth(), settings.rateLimits());
-      System.out.printf("stemedb node %s: HTTP http://%s:%d, Raft %s:%d, data %s, %s%n", settings.nodeId(),
-          settings.httpHost(), api.port(), settings.raftHost(), settings.raftPort(), settings.dataDir().toAbsolutePath(),
+      RunningNode running;
+      try {
+        running = RunningNode.start(NodeSettings.load(config, System.getenv()));
+      } catch (IllegalArgumentException e) {
+        // A setting that cannot work (a typo, a missing certificate): say which, without a stack trace.
+        System.err.println("stemedb server: cannot start: " + e.getMessage());
+        return 2;
+      }
+      NodeSettings settings = running.settings();
+      System.out.printf("stemedb node %s: HTTP %s://%s:%d, Raft %s:%d%s, data %s, %s%n", settings.nodeId(),
+          running.scheme(), settings.httpHost(), running.api().port(), settings.raftHost(), settings.raftPort(),
+          settings.tls() == null ? "" : " (mutual TLS)", settings.dataDir().toAbsolutePath(),
           settings.auth().adminToken() == null ? "no admin token: admin endpoints are open" : "admin endpoints need the admin token");
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         System.out.println("stemedb node " + settings.nodeId() + ": stopping");
         try {
-          api.close();
-          node.close();
+          running.close();
         } catch (Exception e) {
           System.err.println("stemedb node " + settings.nodeId() + ": error while stopping: " + e);
         }

@@ -40,8 +40,17 @@ public record NodeSettings(
     long agentClaimsPerSecond,
     GroupCommitConfig groupCommit) {
 
-  /** A member of the cluster as configured. */
-  public record Member(String id, String raftAddress, String httpAddress, int priority) {}
+  /**
+   * A member of the cluster as configured. {@code priority} and {@code learner} shape the Raft
+   * configuration the cluster first forms with; once Raft has stored a configuration (it changes
+   * through the admin endpoints or {@code stemedb shell}), the stored one wins at every restart.
+   */
+  public record Member(String id, String raftAddress, String httpAddress, int priority, boolean learner) {
+    /** A voting member. */
+    public Member(String id, String raftAddress, String httpAddress, int priority) {
+      this(id, raftAddress, httpAddress, priority, false);
+    }
+  }
 
   private static final Map<String, Set<String>> KEYS = Map.of(
       "node", Set.of("id", "data_dir"),
@@ -50,7 +59,7 @@ public record NodeSettings(
       "auth", Set.of("admin_token", "writer_tokens", "read_tokens"),
       "rate_limits", Set.of("endpoint_per_second", "agent_per_second"),
       "group_commit", Set.of("enabled", "max_requests", "max_bytes", "linger_ms", "max_in_flight"));
-  private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority");
+  private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority", "learner");
 
   /** Reads {@code file} (or the embedded default when null) and applies {@code env} overrides. */
   public static NodeSettings load(Path file, Map<String, String> env) throws IOException {
@@ -114,7 +123,7 @@ public record NodeSettings(
         }
       });
       peers.add(new Member(p.path("id").asText(), p.path("raft_address").asText(), p.path("http_address").asText(),
-          p.path("priority").asInt(0)));
+          p.path("priority").asInt(0), p.path("learner").asBoolean(false)));
     }
     return new NodeSettings(
         id,
@@ -194,7 +203,7 @@ public record NodeSettings(
   /** The Raft side of these settings. */
   public NodeConfig nodeConfig() {
     List<NodeConfig.Peer> raftPeers = peers.stream()
-        .map(p -> new NodeConfig.Peer(p.id(), p.raftAddress(), p.priority())).toList();
+        .map(p -> new NodeConfig.Peer(p.id(), p.raftAddress(), p.priority(), p.learner())).toList();
     NodeConfig base = NodeConfig.of(nodeId, raftHost, raftPort, raftPeers, dataDir);
     return new NodeConfig(nodeId, raftHost, raftPort, raftPeers, dataDir, clusterName, snapshotEveryEntries,
         commitInterval, requestTimeout, base.electionTimeoutMin(), base.electionTimeoutMax(), base.purgeGap(),
@@ -234,6 +243,9 @@ public record NodeSettings(
     for (Member p : peers) {
       b.append("\n[[peers]]\nid = \"").append(p.id()).append("\"\nraft_address = \"").append(p.raftAddress())
           .append("\"\nhttp_address = \"").append(p.httpAddress()).append("\"\npriority = ").append(p.priority()).append("\n");
+      if (p.learner()) {
+        b.append("learner = true\n");
+      }
     }
     return b.toString();
   }

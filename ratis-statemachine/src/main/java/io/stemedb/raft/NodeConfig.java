@@ -44,11 +44,21 @@ public record NodeConfig(
     Duration merkleCheckInterval,
     TlsFiles tls) {
 
-  /** A voting member of the cluster. */
-  public record Peer(String id, String raftAddress, int priority) {
+  /**
+   * A member of the cluster as this node starts with it: a voter, or a learner (a Raft listener:
+   * it receives the log but never votes or stands for election). A node joining a running cluster
+   * starts as a learner of its own configuration, so that it waits for the leader to add it instead
+   * of standing for election, which the leader would answer by shutting it down.
+   */
+  public record Peer(String id, String raftAddress, int priority, boolean learner) {
     public Peer {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(raftAddress, "raftAddress");
+    }
+
+    /** A voting member. */
+    public Peer(String id, String raftAddress, int priority) {
+      this(id, raftAddress, priority, false);
     }
   }
 

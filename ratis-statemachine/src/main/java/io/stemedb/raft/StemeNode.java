@@ -62,6 +62,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StemeNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StemeNode.class);
+  /** A transfer holds new writes back until it completes or gives up; keep that short. */
+  private static final long PRIORITY_TRANSFER_TIMEOUT_MS = 2000;
 
   static {
     // Ratis's dropwizard3 metrics would start a JMX reporter that needs metrics-core 3.x classes;
@@ -90,6 +92,7 @@ public final class StemeNode implements AutoCloseable {
   private final ReadBarriers readBarriers = new ReadBarriers(this::readIndexRound, clientCalls);
   private long probes;
   private final GroupCommit groupCommit;
+  private final PriorityYield priorityYield;
 
   private StemeNode(NodeConfig config) throws IOException {
     this.config = config;
@@ -128,6 +131,7 @@ public final class StemeNode implements AutoCloseable {
         ? new GroupCommit(config.nodeId(), config.groupCommit(), this::send,
             metrics.groupCommitBatchRequests, metrics.groupCommitBatchBytes)
         : null;
+    this.priorityYield = new PriorityYield(self, to -> clientCalls.execute(() -> yieldLeadership(to)));
     server.start();
     metrics.bind(this);
     leaderProbe.scheduleWithFixedDelay(this::probe, 100, 100, TimeUnit.MILLISECONDS);
@@ -159,7 +163,8 @@ public final class StemeNode implements AutoCloseable {
   }
 
   private static RaftPeer toRaftPeer(NodeConfig.Peer p) {
-    return RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setPriority(p.priority()).build();
+    return RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setPriority(p.priority())
+        .setStartupRole(p.learner() ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
   }
 
   /** The Ratis settings the product relies on; ratis-statemachine/DESIGN.md says why for each. */
@@ -174,6 +179,12 @@ public final class StemeNode implements AutoCloseable {
     RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(c.electionTimeoutMin().toMillis(), TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(c.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS));
+    // A leader that missed a majority's replies for an election timeout steps down, and Ratis then
+    // keeps it from standing again for 10 s. With one node of three down, the survivor whose log is
+    // shorter cannot win either, so a single late reply (a busy machine, a node just restarted) cost
+    // 10 s without a leader. Pre-vote already keeps a node that cannot win from disturbing anyone.
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p,
+        TimeDuration.valueOf(4 * c.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS));
     // Snapshots are cheap (a store commit), so take them often enough to keep the log short, and
     // purge the log behind them; a follower that falls behind pulls the state instead (notify mode).
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
@@ -465,11 +476,19 @@ public final class StemeNode implements AutoCloseable {
     return seen == 0 ? Long.MAX_VALUE : Math.max(0, (System.nanoTime() - seen) / 1_000_000);
   }
 
-  /** Every 100 ms: leader contact; every second: a due snapshot; every 5 s: the clock offset. */
+  /**
+   * Every 100 ms: leader contact; every second: a due snapshot and whether to yield leadership to a
+   * higher priority; every 5 s: the clock offset.
+   */
   private void probe() {
     probeLeaderContact();
     if (probes % 10 == 0) {
       snapshotIfDue();
+      try {
+        priorityYield.check(division(), System.nanoTime());
+      } catch (RuntimeException e) {
+        // not running yet, or closing
+      }
     }
     if (probes++ % 50 == 0) {
       probeClockOffset();
@@ -490,6 +509,19 @@ public final class StemeNode implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       // not running yet, or closing; the next round tries again
+    }
+  }
+
+  /** Hands leadership to {@code to}, which has a higher priority (see {@link PriorityYield}). */
+  private void yieldLeadership(RaftPeerId to) {
+    LOG.info("node {}: yielding leadership to {}, a voter of higher priority", id(), to);
+    try {
+      RaftClientReply reply = client.admin().transferLeadership(to, PRIORITY_TRANSFER_TIMEOUT_MS);
+      if (!reply.isSuccess()) {
+        LOG.info("node {}: leadership transfer to {} did not happen: {}", id(), to, reply.getException());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.info("node {}: leadership transfer to {} did not happen: {}", id(), to, e.toString());
     }
   }
 

@@ -43,10 +43,15 @@ class LocalClusterProcessTest {
    * ephemeral range (32768 and up), where an outgoing connection could take one after the check.
    */
   static int freeBase() throws Exception {
+    return freeBase(3);
+  }
+
+  /** The same for {@code nodes} nodes. */
+  static int freeBase(int nodes) {
     for (int attempt = 0; attempt < 50; attempt++) {
       int candidate = 20_000 + 100 * (int) (Math.random() * 120);
       boolean free = true;
-      for (int i = 0; i < 3 && free; i++) {
+      for (int i = 0; i < nodes && free; i++) {
         for (int offset : new int[] {0, 2}) {
           try (ServerSocket s = new ServerSocket(candidate + 100 * i + offset)) {
             s.setReuseAddress(true);

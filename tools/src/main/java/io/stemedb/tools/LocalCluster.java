@@ -22,14 +22,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code stemedb cluster up|down|status|stop-node|start-node}: a cluster of separate node processes on
- * this machine. Node {@code nK} listens for HTTP on {@code base + 100·(K−1)} and for Raft two ports
- * above (18180/18182, 18280/18282, 18380/18382 by default); its settings, data, log and pid live in
- * {@code <dir>/nK/}.
+ * {@code stemedb cluster up|down|status|stop-node|start-node|add-node}: a cluster of separate node
+ * processes on this machine. Node {@code nK} listens for HTTP on {@code base + 100·(K−1)} and for Raft
+ * two ports above (18180/18182, 18280/18282, 18380/18382 by default); its settings, data, log and pid
+ * live in {@code <dir>/nK/}.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Runs a local cluster of node processes.",
     subcommands = {LocalCluster.Up.class, LocalCluster.Down.class, LocalCluster.Status.class,
-        LocalCluster.StopNode.class, LocalCluster.StartNode.class})
+        LocalCluster.StopNode.class, LocalCluster.StartNode.class, AddNode.class})
 public final class LocalCluster implements Runnable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper JSON = new ObjectMapper();

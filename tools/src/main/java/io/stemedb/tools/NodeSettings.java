@@ -47,8 +47,17 @@ public record NodeSettings(
     Duration merkleCheckInterval,
     TlsFiles tls) {
 
-  /** A member of the cluster as configured. */
-  public record Member(String id, String raftAddress, String httpAddress, int priority) {}
+  /**
+   * A member of the cluster as configured. {@code priority} and {@code learner} shape the Raft
+   * configuration the cluster first forms with; once Raft has stored a configuration (it changes
+   * through the admin endpoints or {@code stemedb shell}), the stored one wins at every restart.
+   */
+  public record Member(String id, String raftAddress, String httpAddress, int priority, boolean learner) {
+    /** A voting member. */
+    public Member(String id, String raftAddress, String httpAddress, int priority) {
+      this(id, raftAddress, httpAddress, priority, false);
+    }
+  }
 
   private static final Map<String, Set<String>> KEYS = Map.of(
       "node", Set.of("id", "data_dir"),
@@ -61,7 +70,7 @@ public record NodeSettings(
       "limits", Set.of("max_body_bytes", "max_batch_items", "max_value_bytes", "max_value_depth",
           "max_subject_bytes", "max_predicate_bytes", "max_agent_bytes", "max_source_bytes"),
       "tls", Set.of("enabled", "cert_file", "key_file", "ca_file"));
-  private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority");
+  private static final Set<String> PEER_KEYS = Set.of("id", "raft_address", "http_address", "priority", "learner");
 
   /** Reads {@code file} (or the embedded default when null) and applies {@code env} overrides. */
   public static NodeSettings load(Path file, Map<String, String> env) throws IOException {
@@ -125,7 +134,7 @@ public record NodeSettings(
         }
       });
       peers.add(new Member(p.path("id").asText(), p.path("raft_address").asText(), p.path("http_address").asText(),
-          p.path("priority").asInt(0)));
+          p.path("priority").asInt(0), p.path("learner").asBoolean(false)));
     }
     return new NodeSettings(
         id,
@@ -251,7 +260,7 @@ public record NodeSettings(
   /** The Raft side of these settings. */
   public NodeConfig nodeConfig() {
     List<NodeConfig.Peer> raftPeers = peers.stream()
-        .map(p -> new NodeConfig.Peer(p.id(), p.raftAddress(), p.priority())).toList();
+        .map(p -> new NodeConfig.Peer(p.id(), p.raftAddress(), p.priority(), p.learner())).toList();
     NodeConfig base = NodeConfig.of(nodeId, raftHost, raftPort, raftPeers, dataDir);
     return new NodeConfig(nodeId, raftHost, raftPort, raftPeers, dataDir, clusterName, snapshotEveryEntries,
         commitInterval, requestTimeout, base.electionTimeoutMin(), base.electionTimeoutMax(), base.purgeGap(),
@@ -291,6 +300,9 @@ public record NodeSettings(
     for (Member p : peers) {
       b.append("\n[[peers]]\nid = \"").append(p.id()).append("\"\nraft_address = \"").append(p.raftAddress())
           .append("\"\nhttp_address = \"").append(p.httpAddress()).append("\"\npriority = ").append(p.priority()).append("\n");
+      if (p.learner()) {
+        b.append("learner = true\n");
+      }
     }
     return b.toString();
   }

@@ -12,7 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code stemedb}: run a node, run a local cluster, run benchmarks. */
+/** {@code stemedb}: run a node, run a local cluster, run ratis-shell against it, run benchmarks. */
 @Command(
     name = "stemedb",
     mixinStandardHelpOptions = true,
@@ -21,12 +21,23 @@ import picocli.CommandLine.Option;
     subcommands = {
       StemeDbCli.Server.class,
       LocalCluster.class,
+      ShellCommand.class,
       StemeDbCli.Bench.class,
     })
 public final class StemeDbCli implements Runnable {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new StemeDbCli()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The CLI as {@code main} runs it. Everything after {@code shell}'s first positional argument is
+   * ratis-shell's, so that its single-dash options need no {@code --} in front of them.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new StemeDbCli());
+    cli.getSubcommands().get("shell").setStopAtPositional(true);
+    return cli;
   }
 
   @Override

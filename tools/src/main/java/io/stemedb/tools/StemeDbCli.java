@@ -1,5 +1,10 @@
 package io.stemedb.tools;
 
+import io.stemedb.tools.backup.BackupCommand;
+import io.stemedb.tools.backup.ExportCommand;
+import io.stemedb.tools.backup.ImportCommand;
+import io.stemedb.tools.backup.MerkleVerifyCommand;
+import io.stemedb.tools.backup.RestoreCommand;
 import io.stemedb.tools.bench.ClusterBenchmark;
 import io.stemedb.tools.bench.HttpLoadBenchmark;
 import io.stemedb.tools.bench.LensResolveBenchmarkRunner;
@@ -12,7 +17,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code stemedb}: run a node, run a local cluster, run ratis-shell against it, run benchmarks. */
+/**
+ * {@code stemedb}: run a node, run a local cluster, run ratis-shell against it, back up, restore and
+ * verify, export and import, run benchmarks.
+ */
 @Command(
     name = "stemedb",
     mixinStandardHelpOptions = true,
@@ -22,6 +30,11 @@ import picocli.CommandLine.Option;
       StemeDbCli.Server.class,
       LocalCluster.class,
       ShellCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
+      MerkleVerifyCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
       StemeDbCli.Bench.class,
     })
 public final class StemeDbCli implements Runnable {

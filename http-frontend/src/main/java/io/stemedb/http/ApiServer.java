@@ -125,7 +125,7 @@ public final class ApiServer implements AutoCloseable {
     app.get("/v1/admin/merkle", admin::merkle);
     app.post("/v1/admin/cluster/merkle-diff", admin::merkleDiff);
     app.get("/v1/admin/export-assertions", export::export);
-    app.post(ImportHandler.PATH, imports::importRecords);
+    app.post("/v1/admin/import-assertions", imports::importRecords); // = ImportHandler.PATH
     app.post("/v1/admin/rate-limit", new RateLimitHandler(rates)::handle);
     app.get("/health", ops::health);
     app.get("/ready", ops::ready);

@@ -61,6 +61,12 @@ class BackupRestoreDrillTest {
         b.stopNode(n);
       }
       // Checked offline once stopped: one record more than the backup now, and merkle-verify says where.
+      try (var files = Files.walk(b.dataDir(1))) { // diagnosis: what the stopped node left on disk
+        files.forEach(f -> System.out.println("  " + f + " " + f.toFile().length()));
+      }
+      Files.readAllLines(b.dir.resolve("n1/node.log")).stream()
+          .filter(l -> l.contains("ERROR") || l.contains("WARN") || l.contains("restored") || l.contains("snapshot"))
+          .limit(60).forEach(System.out::println);
       OpsCluster.Run differs = OpsCluster.cli("merkle-verify", "--data-dir", b.dataDir(1).toString(),
           "--manifest", backup.resolve("manifest.json").toString());
       assertThat(differs.code()).isEqualTo(1);

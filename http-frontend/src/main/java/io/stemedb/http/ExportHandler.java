@@ -36,9 +36,10 @@ final class ExportHandler {
     Params p = new Params(ctx);
     Long since = p.nonNegativeLong("sinceIndex");
     // The read's consistency (linearizable by default) decides how fresh the point is.
-    StemeNode.Read<Store.Point> read = node.read(p.consistency(), 0, p.maxLagMs(), p.timeout(), (store, at) -> store.point());
-    Store.Point point = read.value();
-    Store store = node.stateMachine().store();
+    // The store and its point are taken together: a snapshot install may swap the store at any time.
+    StemeNode.Read<At> read = node.read(p.consistency(), 0, p.maxLagMs(), p.timeout(), (s, at) -> new At(s, s.point()));
+    Store store = read.value().store();
+    Store.Point point = read.value().point();
     ctx.status(200).contentType("application/x-ndjson");
     ctx.header(ApiServer.INDEX_HEADER, Long.toString(point.index()));
     ctx.header(TERM_HEADER, Long.toString(point.term()));
@@ -64,6 +65,15 @@ final class ExportHandler {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("the client went away during the export", e);
+    } catch (RuntimeException e) {
+      if (ctx.res().isCommitted()) {
+        throw e; // the client sees a cut stream: fewer records than X-Stemedb-Records, and no root match
+      }
+      // Typically a snapshot install that replaced (and closed) the store under us.
+      throw ApiException.unavailable("the export could not be read (" + e + "); the node may have installed a "
+          + "snapshot meanwhile: export again");
     }
   }
+
+  private record At(Store store, Store.Point point) {}
 }

@@ -28,10 +28,23 @@ public final class MerkleDiff {
   private MerkleDiff() {}
 
   static Result compare(MerkleCheck.Node node, List<String> replicas, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return compareOnce(node, replicas, deadline);
+      } catch (IllegalStateException e) {
+        // A replica restarted around the checkpoint and applied it from its store, unrecorded: take another.
+        if (attempt == 3 || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Result compareOnce(MerkleCheck.Node node, List<String> replicas, long deadline) throws Exception {
     long index = node.appendCheckpoint();
     Query query = Query.newBuilder()
         .setCheckpointRoot(CheckpointRoot.newBuilder().setIndex(index).setWithBuckets(true)).build();
-    long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, String> roots = new LinkedHashMap<>();
     Map<String, Map<String, String>> buckets = new LinkedHashMap<>();
     for (String replica : replicas) {

@@ -81,15 +81,29 @@ final class OpsCluster implements AutoCloseable {
   }
 
   JsonNode post(int node, String path, Object body) throws Exception {
-    HttpResponse<String> r = send("POST", url(node) + path, "application/json", JSON.writeValueAsString(body));
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
-    return JSON.readTree(r.body());
+    return retried("POST", node, path, body);
   }
 
   JsonNode put(int node, String path, Object body) throws Exception {
-    HttpResponse<String> r = send("PUT", url(node) + path, "application/json", JSON.writeValueAsString(body));
-    assertThat(r.statusCode()).as(path + ": " + r.body()).isBetween(200, 299);
-    return JSON.readTree(r.body());
+    return retried("PUT", node, path, body);
+  }
+
+  /**
+   * A write (or admin action) retried as the contract allows — every write is idempotent — while the
+   * cluster answers 503, 504 or 429 (a leader change on a busy machine), up to a minute.
+   */
+  private JsonNode retried(String method, int node, String path, Object body) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      HttpResponse<String> r = send(method, url(node) + path, "application/json", JSON.writeValueAsString(body));
+      int status = r.statusCode();
+      if ((status == 503 || status == 504 || status == 429) && System.nanoTime() < deadline) {
+        Thread.sleep(1000);
+        continue;
+      }
+      assertThat(status).as(path + ": " + r.body()).isBetween(200, 299);
+      return JSON.readTree(r.body());
+    }
   }
 
   JsonNode get(int node, String path) throws Exception {

@@ -26,19 +26,19 @@ import org.junit.jupiter.api.io.TempDir;
  * it equal again (docs/runbooks/005-replica-divergence.md).
  */
 class ReplicaRepairTest {
-  static final Duration WAIT = Duration.ofSeconds(60);
+  static final Duration WAIT = Duration.ofSeconds(120);
   @TempDir Path dir;
 
   @Test
   void aDamagedReplicaIsFlaggedAndTheRunbookRepairMakesItEqual() throws Exception {
     try (OpsCluster c = OpsCluster.up(dir.resolve("cluster"), "--set", "raft.merkle_check_interval_ms=500")) {
       writeClaims(c, "before", 200);
-      int leader = leader(c);
+      int leader = OpsCluster.await(WAIT, "a primary", () -> leader(c) > 0 ? leader(c) : null);
       int victim = leader == 3 ? 2 : 3;
       int healthy = 6 - leader - victim;
       OpsCluster.await(WAIT, "a clean comparison of both followers", () -> {
         int l = leader(c);
-        return mismatch(c, l, "n" + victim) == 0 && mismatch(c, l, "n" + healthy) == 0 ? true : null;
+        return l > 0 && mismatch(c, l, "n" + victim) == 0 && mismatch(c, l, "n" + healthy) == 0 ? true : null;
       });
 
       // Damage the stopped replica's store as a bug or a bad disk would: a record the log never had, at
@@ -56,9 +56,17 @@ class ReplicaRepairTest {
 
       OpsCluster.await(WAIT, "the damaged replica flagged by the background check, and only it", () -> {
         int l = leader(c);
-        return l != victim && mismatch(c, l, "n" + victim) == 1 && mismatch(c, l, "n" + healthy) == 0 ? true : null;
+        if (l == victim) {
+          // From the damaged replica's side the two healthy ones would differ: let a healthy one lead.
+          transferLeadership(c, l, healthy);
+          return null;
+        }
+        return l > 0 && mismatch(c, l, "n" + victim) == 1 && mismatch(c, l, "n" + healthy) == 0 ? true : null;
       });
-      int now = leader(c);
+      int now = OpsCluster.await(WAIT, "a healthy primary", () -> {
+        int l = leader(c);
+        return l > 0 && l != victim ? l : null;
+      });
       JsonNode diff = c.post(now, "/v1/admin/cluster/merkle-diff", Map.of("other_node", "n" + victim));
       assertThat(diff.path("equal").asBoolean()).isFalse();
       List<String> buckets = new ArrayList<>();
@@ -85,7 +93,7 @@ class ReplicaRepairTest {
       OpsCluster.await(WAIT, "the repaired replica equal to the leader", () -> {
         try {
           int l = leader(c);
-          if (l == victim) {
+          if (l == victim || l < 0) {
             return null;
           }
           JsonNode d = c.post(l, "/v1/admin/cluster/merkle-diff", Map.of("other_node", "n" + victim));
@@ -107,13 +115,26 @@ class ReplicaRepairTest {
     c.post(1, "/v1/assertions", Map.of("assertions", batch));
   }
 
+  /** The node that says it is primary now (stemedb_cluster_is_primary 1), or -1. */
   static int leader(OpsCluster c) {
+    for (int n = 1; n <= 3; n++) {
+      try {
+        HttpResponse<String> r = c.send("GET", c.url(n) + "/metrics", null, null);
+        if (r.body().contains("\nstemedb_cluster_is_primary 1.0")) {
+          return n;
+        }
+      } catch (Exception e) {
+        // stopped or starting: ask the next
+      }
+    }
+    return -1;
+  }
+
+  static void transferLeadership(OpsCluster c, int from, int to) {
     try {
-      JsonNode s = c.get(1, "/v1/admin/cluster/status?consistency=stale");
-      String id = s.path("leader").path("id").asText();
-      return id.startsWith("n") ? Integer.parseInt(id.substring(1)) : 1;
-    } catch (Exception | AssertionError e) {
-      return 1;
+      c.send("POST", c.url(from) + "/v1/admin/cluster/transfer-leadership", "application/json", "{\"to\":\"n" + to + "\"}");
+    } catch (Exception e) {
+      // the next round tries again
     }
   }
 

@@ -16,13 +16,39 @@ import java.time.Duration;
  */
 final class AdminClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String base;
   private final String token;
 
-  AdminClient(String url, String token) {
+  AdminClient(String url, String token, java.nio.file.Path caCert) {
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.token = token != null ? token : System.getenv("STEMEDB_ADMIN_TOKEN");
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (caCert != null) {
+      b.sslContext(trusting(caCert));
+    }
+    this.http = b.build();
+  }
+
+  /** TLS that trusts the cluster's own CA (the nodes' certificates are issued by it, see deploy/README.md). */
+  private static javax.net.ssl.SSLContext trusting(java.nio.file.Path caCert) {
+    try (InputStream in = java.nio.file.Files.newInputStream(caCert)) {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      trust.load(null, null);
+      int n = 0;
+      for (java.security.cert.Certificate c
+          : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        trust.setCertificateEntry("ca-" + n++, c);
+      }
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, tmf.getTrustManagers(), null);
+      return tls;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("cannot read the CA certificate " + caCert + ": " + e.getMessage(), e);
+    }
   }
 
   String base() {

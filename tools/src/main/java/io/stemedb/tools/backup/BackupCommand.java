@@ -41,8 +41,10 @@ public final class BackupCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "a new or empty directory for the backup")
   Path out;
 
-  @Option(names = "--token", description = "the admin token (default: $STEMEDB_ADMIN_TOKEN)")
-  String token;
+  @picocli.CommandLine.Mixin
+  NodeAccess access = new NodeAccess();
+
+  private static final int ATTEMPTS = 3;
 
   @Override
   public Integer call() throws Exception {
@@ -53,12 +55,19 @@ public final class BackupCommand implements Callable<Integer> {
         return 2;
       }
     }
-    Manifest m;
-    try {
-      m = backup(new AdminClient(from, token), out);
-    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-      System.err.println("stemedb backup: failed: " + e.getMessage());
-      return 1;
+    Manifest m = null;
+    for (int attempt = 1; m == null; attempt++) {
+      try {
+        m = backup(access.client(from), out);
+      } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+        // A node that was busy, lost its leader or installed a snapshot mid-export: a new export is safe.
+        if (attempt == ATTEMPTS || e instanceof javax.net.ssl.SSLException) { // trust does not come with time
+          System.err.println("stemedb backup: failed, nothing was kept: " + e.getMessage());
+          return 1;
+        }
+        System.err.println("stemedb backup: attempt " + attempt + " failed (" + e.getMessage() + "); trying again in 5 s");
+        Thread.sleep(5_000);
+      }
     }
     System.out.printf("backup of %s at index %d (term %d): %d records, Merkle root %s, in %s%n",
         from, m.index(), m.term(), m.totalRecords(), m.merkleRoot(), out.toAbsolutePath());

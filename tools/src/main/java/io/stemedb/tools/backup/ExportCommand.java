@@ -23,12 +23,12 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--since-index", description = "only records applied after this index", defaultValue = "0")
   long sinceIndex;
 
-  @Option(names = "--token", description = "the admin token (default: $STEMEDB_ADMIN_TOKEN)")
-  String token;
+  @picocli.CommandLine.Mixin
+  NodeAccess access = new NodeAccess();
 
   @Override
   public Integer call() throws Exception {
-    AdminClient node = new AdminClient(from, token);
+    AdminClient node = access.client(from);
     try {
       HttpResponse<InputStream> r = node.stream("/v1/admin/export-assertions?sinceIndex=" + sinceIndex);
       long index = Long.parseLong(r.headers().firstValue("X-Stemedb-Index").orElse("0"));

@@ -25,15 +25,15 @@ public final class ImportCommand implements Callable<Integer> {
   @Option(names = "--file", required = true, description = "the NDJSON file (an export)")
   Path file;
 
-  @Option(names = "--token", description = "the admin token (default: $STEMEDB_ADMIN_TOKEN)")
-  String token;
+  @picocli.CommandLine.Mixin
+  NodeAccess access = new NodeAccess();
 
   @Override
   public Integer call() throws Exception {
     long size = Files.size(file);
     JsonNode answer;
     try (Progress progress = Progress.start("import", "bytes", size)) {
-      answer = new AdminClient(to, token).postNdjson("/v1/admin/import-assertions",
+      answer = access.client(to).postNdjson("/v1/admin/import-assertions",
           HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, progress)));
     } catch (IOException e) {
       System.err.println("stemedb import: failed: " + e.getMessage() + " (importing the file again is safe)");

@@ -35,8 +35,8 @@ public final class MerkleVerifyCommand implements Callable<Integer> {
     String against;
   }
 
-  @Option(names = "--token", description = "the admin token for --against (default: $STEMEDB_ADMIN_TOKEN)")
-  String token;
+  @picocli.CommandLine.Mixin
+  NodeAccess access = new NodeAccess();
 
   @Override
   public Integer call() throws Exception {
@@ -60,7 +60,7 @@ public final class MerkleVerifyCommand implements Callable<Integer> {
       refBuckets = m.buckets();
       refName = "the manifest";
     } else {
-      JsonNode n = new AdminClient(reference.against, token).getJson("/v1/admin/merkle?buckets=true");
+      JsonNode n = access.client(reference.against).getJson("/v1/admin/merkle?buckets=true");
       refIndex = n.path("index").asLong();
       refRoot = n.path("root").asText();
       refBuckets = new TreeMap<>();

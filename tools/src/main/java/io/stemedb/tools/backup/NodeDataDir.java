@@ -39,4 +39,37 @@ final class NodeDataDir {
     String generation = Files.readString(stores.get(0).resolve("CURRENT"), StandardCharsets.UTF_8).trim();
     return stores.get(0).resolve(generation).resolve("state.db");
   }
+
+  /** The Raft log segments of each group ({@code raft/<group>/current/log_*}). */
+  private static List<Path> logSegments(Path dataDir) throws IOException {
+    try (Stream<Path> all = Files.walk(dataDir.resolve("raft"), 3)) {
+      return all.filter(p -> p.getParent().getFileName().toString().equals("current"))
+          .filter(p -> p.getFileName().toString().startsWith("log_")).toList();
+    }
+  }
+
+  /** When the node last wrote its Raft log, or null when it has none. */
+  static java.time.Instant lastRaftLogWrite(Path dataDir) throws IOException {
+    java.time.Instant last = null;
+    for (Path segment : logSegments(dataDir)) {
+      java.time.Instant t = Files.getLastModifiedTime(segment).toInstant();
+      last = last == null || t.isAfter(last) ? t : last;
+    }
+    return last;
+  }
+
+  /** Moves the Raft log segments to {@code replaced-log-<time>/} beside {@code raft/}; null when there were none. */
+  static Path setLogAside(Path dataDir) throws IOException {
+    List<Path> segments = logSegments(dataDir);
+    if (segments.isEmpty()) {
+      return null;
+    }
+    Path aside = dataDir.resolve("replaced-log-" + java.time.Instant.now().toString().replace(':', '-'));
+    for (Path segment : segments) {
+      Path target = aside.resolve(dataDir.resolve("raft").relativize(segment));
+      Files.createDirectories(target.getParent());
+      Files.move(segment, target);
+    }
+    return aside;
+  }
 }

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -63,14 +64,23 @@ public final class RestoreCommand implements Callable<Integer> {
             + "): the backup is damaged");
       }
     }
-    if (NodeDataDir.hasRaftState(dataDir)) {
+    boolean replacing = NodeDataDir.hasRaftState(dataDir);
+    if (replacing) {
       long current;
       try (Store s = Store.open(NodeDataDir.store(dataDir))) {
         current = s.appliedIndex();
+      } catch (RuntimeException e) {
+        throw new IOException("cannot open the node's store (is the node still running? stop it first): " + e.getMessage(), e);
       }
       if (current > m.index()) {
         throw new IOException("the node already applied index " + current + ", beyond the backup's " + m.index()
             + "; take a newer backup (of the leader)");
+      }
+      Instant lastWrite = NodeDataDir.lastRaftLogWrite(dataDir);
+      if (lastWrite != null && !Instant.parse(m.createdAt()).isAfter(lastWrite)) {
+        throw new IOException("the backup (" + m.createdAt() + ") is older than the node's last Raft log write ("
+            + lastWrite + "): stop the node first, then take the backup, so that it covers every entry the node "
+            + "may have helped commit");
       }
     }
     Path partial = dataDir.resolve(RestoreSeed.DIRECTORY + ".partial");
@@ -83,6 +93,14 @@ public final class RestoreCommand implements Callable<Integer> {
       String root = store.merkle().root();
       if (!root.equals(m.merkleRoot())) {
         throw new IOException("the restored store's Merkle root " + root + " is not the manifest's " + m.merkleRoot());
+      }
+    }
+    if (replacing) {
+      // The node's log ends before the backup's index (it was stopped before the backup was taken), so
+      // it cannot continue after the new snapshot: set it aside; term, vote and membership stay.
+      Path aside = NodeDataDir.setLogAside(dataDir);
+      if (aside != null) {
+        System.out.println("the node's old Raft log segments are kept in " + aside + " (delete them once it runs)");
       }
     }
     Path seed = dataDir.resolve(RestoreSeed.DIRECTORY);

@@ -773,6 +773,14 @@ public final class StemeNode implements AutoCloseable {
       client.close();
     } finally {
       server.close();
+      try {
+        if (!stateMachine.awaitClosed(Duration.ofSeconds(30))) {
+          LOG.warn("{}: the state machine did not close within 30 s; its store may be behind the Raft log, which "
+              + "replays the rest at the next start", id());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -545,16 +545,34 @@ public final class StemeStateMachine extends BaseStateMachine {
 
   @Override
   public void close() throws IOException {
-    super.close();
-    if (committer != null) {
-      committer.shutdownNow();
-    }
-    installer.shutdownNow();
-    Store s = store;
-    if (s != null) {
-      s.close();
+    try {
+      super.close();
+      if (committer != null) {
+        committer.shutdownNow();
+      }
+      installer.shutdownNow();
+      Store s = store;
+      if (s != null) {
+        s.close(); // commits what was applied since the timer's last commit
+      }
+    } finally {
+      closed.countDown();
     }
   }
+
+  /**
+   * Waits until {@link #close} has run. Ratis closes the state machine on its apply thread, after its
+   * server's close returns: a process that exits without waiting leaves the store's last commit to
+   * chance (no acknowledged write is lost — the Raft log replays it — but the store on disk is behind).
+   */
+  boolean awaitClosed(Duration timeout) throws InterruptedException {
+    if (directory == null) {
+      return true; // never initialized (the group did not start), so never closed by Ratis either
+    }
+    return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
   static java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {

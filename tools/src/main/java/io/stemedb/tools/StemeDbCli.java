@@ -1,6 +1,7 @@
 package io.stemedb.tools;
 
 import io.stemedb.tools.bench.ClusterBenchmark;
+import io.stemedb.tools.bench.CompareEtcdBenchmark;
 import io.stemedb.tools.bench.HttpLoadBenchmark;
 import io.stemedb.tools.bench.LensResolveBenchmarkRunner;
 import io.stemedb.tools.bench.MapDbPutCeilingBenchmark;
@@ -84,7 +85,7 @@ public final class StemeDbCli implements Runnable {
   /** The benchmarks (also reachable through ./bench). */
   @Command(name = "bench", mixinStandardHelpOptions = true, description = "Runs a benchmark.",
       subcommands = {StorageApplyBenchmark.class, MapDbPutCeilingBenchmark.class, ClusterBenchmark.class,
-          LensResolveBenchmarkRunner.class, HttpLoadBenchmark.class})
+          LensResolveBenchmarkRunner.class, HttpLoadBenchmark.class, CompareEtcdBenchmark.class})
   static final class Bench implements Runnable {
     @Override
     public void run() {

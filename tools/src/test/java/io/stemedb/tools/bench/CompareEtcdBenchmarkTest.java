@@ -1,0 +1,48 @@
+package io.stemedb.tools.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stemedb.tools.bench.load.Comparison;
+import io.stemedb.tools.bench.load.EtcdCluster;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The side-by-side comparison end to end at tiny sizes: a 3-member etcd, then a 3-node StemeDB, each
+ * written, read and failed over, and the table printed. Runs only where etcd is installed (the build
+ * never installs it: that needs apt and the network); elsewhere the test is skipped.
+ */
+class CompareEtcdBenchmarkTest {
+
+  @Test
+  void bothSystemsAtTinySizes() {
+    Assumptions.assumeTrue(EtcdCluster.installed(), "etcd is not installed (apt-get install etcd-server etcd-client)");
+    CompareEtcdBenchmark bench = new CompareEtcdBenchmark();
+    StringWriter text = new StringWriter();
+    int rc = new CommandLine(bench).setOut(new PrintWriter(text, true)).execute(
+        "--runs", "1", "--seconds", "1", "--warmup", "0", "--initial-warmup", "0", "--connections", "4",
+        "--read-connections", "4", "--read-keys", "50", "--failover-connections", "4", "--failover-before", "1",
+        "--failover-after", "2", "--timeout", "10", "--no-install", "--max-minutes", "5");
+    String output = text.toString();
+    System.out.println(output); // into target/surefire-reports/*-output.txt
+
+    assertThat(rc).as(output).isZero();
+    Comparison c = bench.comparison;
+    for (String system : new String[] {Comparison.ETCD, Comparison.STEMEDB}) {
+      assertThat(c.values("single writes, 4 connections", system)).as(system).singleElement().satisfies(v -> assertThat(v).isPositive());
+      assertThat(c.values("linearizable reads, 4 connections", system)).as(system).singleElement()
+          .satisfies(v -> assertThat(v).isPositive());
+      // A new leader within the 2 s of writes after the kill, on either system.
+      assertThat(c.values("kill -9 of the leader under 4 writing connections → first acknowledged write", system)).as(system)
+          .singleElement().satisfies(v -> assertThat(v).isBetween(0.0, 2000.0));
+    }
+    assertThat(output)
+        .contains("command: ./bench compare-etcd --runs 1")
+        .contains("started etcd ", "etcd stopped", "stopping the StemeDB cluster")
+        .contains("| work | etcd | StemeDB | StemeDB ÷ etcd | target |")
+        .containsPattern("\\| single writes, 4 connections \\| \\*\\*[0-9,]+/s\\*\\* \\| \\*\\*[0-9,]+/s\\*\\* \\| [0-9.]+× \\|");
+  }
+}

@@ -16,6 +16,7 @@ import picocli.CommandLine;
  * never installs it: that needs apt and the network); elsewhere the test is skipped.
  */
 class CompareEtcdBenchmarkTest {
+  private static final String FAILOVER = "kill -9 of the leader under 4 writing connections → first acknowledged write";
 
   @Test
   void bothSystemsAtTinySizes() {
@@ -25,7 +26,7 @@ class CompareEtcdBenchmarkTest {
     int rc = new CommandLine(bench).setOut(new PrintWriter(text, true)).execute(
         "--runs", "1", "--seconds", "1", "--warmup", "0", "--initial-warmup", "0", "--connections", "4",
         "--read-connections", "4", "--read-keys", "50", "--failover-connections", "4", "--failover-before", "1",
-        "--failover-after", "2", "--timeout", "10", "--no-install", "--max-minutes", "5");
+        "--failover-after", "4", "--timeout", "10", "--no-install", "--max-minutes", "5");
     String output = text.toString();
     System.out.println(output); // into target/surefire-reports/*-output.txt
 
@@ -35,13 +36,16 @@ class CompareEtcdBenchmarkTest {
       assertThat(c.values("single writes, 4 connections", system)).as(system).singleElement().satisfies(v -> assertThat(v).isNotNaN().isPositive());
       assertThat(c.values("linearizable reads, 4 connections", system)).as(system).singleElement()
           .satisfies(v -> assertThat(v).isNotNaN().isPositive());
-      // A new leader within the 2 s of writes after the kill, on either system.
-      assertThat(c.values("kill -9 of the leader under 4 writing connections → first acknowledged write", system)).as(system)
-          .singleElement().satisfies(v -> assertThat(v).isNotNaN().isBetween(0.0, 2000.0));
+      // The failover ran on both. NaN = no write acknowledged within the 4 s after the kill: allowed for
+      // etcd, whose requests caught by the kill wait out its 7 s request timeout and, with only 4
+      // connections on a loaded machine, can hold every connection past the window.
+      assertThat(c.values(FAILOVER, system)).as(system).hasSize(1);
     }
+    assertThat(c.values(FAILOVER, Comparison.STEMEDB)).singleElement().satisfies(v -> assertThat(v).isNotNaN().isBetween(0.0, 4000.0));
     assertThat(output)
         .contains("command: ./bench compare-etcd --runs 1")
         .contains("started etcd ", "etcd stopped", "stopping the StemeDB cluster")
+        .contains("etcd run 1 failover: killed http://127.0.0.1:", "StemeDB run 1 failover: killed http://127.0.0.1:")
         .contains("| work | etcd | StemeDB | StemeDB ÷ etcd | target |")
         .containsPattern("\\| single writes, 4 connections \\| \\*\\*[0-9,]+/s\\*\\* \\| \\*\\*[0-9,]+/s\\*\\* \\| [0-9.]+× \\|");
   }

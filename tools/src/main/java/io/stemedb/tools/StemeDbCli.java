@@ -6,9 +6,11 @@ import io.stemedb.tools.backup.ImportCommand;
 import io.stemedb.tools.backup.MerkleVerifyCommand;
 import io.stemedb.tools.backup.RestoreCommand;
 import io.stemedb.tools.bench.ClusterBenchmark;
+import io.stemedb.tools.bench.CompareEtcdBenchmark;
 import io.stemedb.tools.bench.HttpLoadBenchmark;
 import io.stemedb.tools.bench.LensResolveBenchmarkRunner;
 import io.stemedb.tools.bench.MapDbPutCeilingBenchmark;
+import io.stemedb.tools.bench.StemeDbFiguresBenchmark;
 import io.stemedb.tools.bench.StorageApplyBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -97,7 +99,7 @@ public final class StemeDbCli implements Runnable {
   /** The benchmarks (also reachable through ./bench). */
   @Command(name = "bench", mixinStandardHelpOptions = true, description = "Runs a benchmark.",
       subcommands = {StorageApplyBenchmark.class, MapDbPutCeilingBenchmark.class, ClusterBenchmark.class,
-          LensResolveBenchmarkRunner.class, HttpLoadBenchmark.class})
+          LensResolveBenchmarkRunner.class, HttpLoadBenchmark.class, CompareEtcdBenchmark.class, StemeDbFiguresBenchmark.class})
   static final class Bench implements Runnable {
     @Override
     public void run() {

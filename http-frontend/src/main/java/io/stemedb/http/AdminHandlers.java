@@ -187,6 +187,39 @@ final class AdminHandlers {
     ok(ctx, m.index(), body);
   }
 
+  /**
+   * POST /v1/admin/cluster/merkle-diff {"other_node"} → both replicas' roots at one index (a checkpoint
+   * entry appended now), {@code equal}, and the differing buckets with each side's hash.
+   */
+  void merkleDiff(Context ctx) throws Exception {
+    JsonNode b = ClaimParser.object(ctx.bodyAsBytes(), Set.of("other_node"));
+    String other = ClaimParser.text(b, "other_node", "", true, 128);
+    boolean member = node.status().peers().stream().anyMatch(p -> p.id().equals(other));
+    if (!member) {
+      throw ApiException.invalid("other_node", "is not a member of this cluster");
+    }
+    if (other.equals(node.id())) {
+      throw ApiException.invalid("other_node", "is this node; name another one");
+    }
+    io.stemedb.raft.MerkleDiff.Result r;
+    try {
+      r = node.compareWith(other, ADMIN_TIMEOUT);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw ApiException.timeout(e.getMessage());
+    } catch (IllegalStateException e) {
+      throw ApiException.unavailable(e.getMessage());
+    }
+    ObjectNode body = Json.object().put("index", r.index()).put("equal", r.equal());
+    ObjectNode roots = body.putObject("roots");
+    r.roots().forEach(roots::put);
+    ArrayNode differing = body.putArray("differingBuckets");
+    for (io.stemedb.raft.MerkleDiff.Bucket bucket : r.differing()) {
+      ObjectNode d = differing.addObject().put("bucket", bucket.prefix());
+      bucket.hashes().forEach(d::put);
+    }
+    ok(ctx, r.index(), body);
+  }
+
   /** An action without parameters takes no body, or {@code {}}: anything else is an unknown field or not JSON. */
   private static void noBody(Context ctx) {
     byte[] body = ctx.bodyAsBytes();

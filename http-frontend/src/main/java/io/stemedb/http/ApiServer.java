@@ -69,14 +69,15 @@ public final class ApiServer implements AutoCloseable {
       config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
       config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrorBody()));
       config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-          new FilterHolder(new BodyGuard(limits.maxBodyBytes())), "/*", EnumSet.of(DispatcherType.REQUEST)));
+          new FilterHolder(new BodyGuard(limits.maxBodyBytes(), java.util.Set.of(ImportHandler.PATH))), "/*", EnumSet.of(DispatcherType.REQUEST)));
       if (tlsMaterial != null) {
         // Javalin adds its plain connector only when none was added, so this one is the only one.
         config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, tlsMaterial, host, port));
       }
     });
     routes(auth, rates, app, new WriteHandlers(node, limits, rates), new ChangeHandlers(node, limits), new ReadHandlers(node, limits),
-        new OpsHandlers(node, httpAddresses), new AdminHandlers(node, httpAddresses), new WatchHandler(node, limits));
+        new OpsHandlers(node, httpAddresses), new AdminHandlers(node, httpAddresses), new WatchHandler(node, limits),
+        new ExportHandler(node), new ImportHandler(node, limits));
     errors(app, limits);
     app.start(host, port);
     LOG.info("node {} serves {} on {}:{}", node.id(), tlsMaterial == null ? "HTTP" : "HTTPS", host, app.port());
@@ -88,7 +89,7 @@ public final class ApiServer implements AutoCloseable {
       Auth auth,
       RateLimits rates,
       Javalin app, WriteHandlers writes, ChangeHandlers changes, ReadHandlers reads, OpsHandlers ops, AdminHandlers admin,
-      WatchHandler watch) {
+      WatchHandler watch, ExportHandler export, ImportHandler imports) {
     // In this order: timing starts first; the raw path is checked before Javalin decodes its
     // parameters; then the route is known, and each check may refuse.
     app.before(ctx -> HttpMetrics.start(ctx.req()));
@@ -122,6 +123,9 @@ public final class ApiServer implements AutoCloseable {
     app.post("/v1/admin/cluster/demote", admin::demote);
     app.post("/v1/admin/snapshot", admin::snapshot);
     app.get("/v1/admin/merkle", admin::merkle);
+    app.post("/v1/admin/cluster/merkle-diff", admin::merkleDiff);
+    app.get("/v1/admin/export-assertions", export::export);
+    app.post("/v1/admin/import-assertions", imports::importRecords); // = ImportHandler.PATH
     app.post("/v1/admin/rate-limit", new RateLimitHandler(rates)::handle);
     app.get("/health", ops::health);
     app.get("/ready", ops::ready);
@@ -163,6 +167,9 @@ public final class ApiServer implements AutoCloseable {
   private static void requireJsonBodyOnPost(Context ctx) {
     if (!ctx.method().name().equals("POST") && !ctx.method().name().equals("PUT")) {
       return;
+    }
+    if (ctx.path().equals(ImportHandler.PATH)) {
+      return; // NDJSON, checked by its handler
     }
     boolean hasBody = ctx.contentLength() > 0 || ctx.header("Transfer-Encoding") != null;
     if (!hasBody) {

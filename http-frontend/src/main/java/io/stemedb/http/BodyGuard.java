@@ -20,12 +20,16 @@ import java.io.IOException;
  *   <li>a body that cannot be read (malformed chunk framing, the connection closed before the declared
  *       length) is a 400, where Javalin would take it for a client abort and answer an empty 500.
  * </ul>
+ * Streamed bodies (the NDJSON import) are read line by line and bound per line by their handler, so
+ * they are exempt from the total.
  */
 final class BodyGuard implements Filter {
   private final long maxBytes;
+  private final java.util.Set<String> streamedPaths;
 
-  BodyGuard(long maxBytes) {
+  BodyGuard(long maxBytes, java.util.Set<String> streamedPaths) {
     this.maxBytes = maxBytes;
+    this.streamedPaths = streamedPaths;
   }
 
   @Override
@@ -41,7 +45,8 @@ final class BodyGuard implements Filter {
       @Override
       public ServletInputStream getInputStream() throws IOException {
         if (guarded == null) {
-          guarded = new Guarded(super.getInputStream(), maxBytes);
+          guarded = new Guarded(super.getInputStream(),
+              streamedPaths.contains(http.getRequestURI()) ? Long.MAX_VALUE : maxBytes);
         }
         return guarded;
       }

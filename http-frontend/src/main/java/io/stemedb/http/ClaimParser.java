@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * predicate. Each violation names its field as a JSON path ({@code assertions[3].confidence}).
  */
 final class ClaimParser {
-  private static final Set<String> FIELDS =
+  static final Set<String> FIELDS =
       Set.of("subject", "predicate", "value", "agent", "confidence", "observedAt", "source");
   static final Pattern AGENT = Pattern.compile("[A-Za-z0-9._:@-]+");
 
@@ -115,11 +115,16 @@ final class ClaimParser {
   }
 
   private Proposal.Claim claim(JsonNode node, String at) {
+    return claim(node, at, FIELDS);
+  }
+
+  /** One claim object that may also carry {@code allowed} fields besides the claim's own. */
+  Proposal.Claim claim(JsonNode node, String at, Set<String> allowed) {
     String where = at.isEmpty() ? "" : at.substring(0, at.length() - 1);
     if (!node.isObject()) {
       throw ApiException.invalid(where, "an assertion must be a JSON object");
     }
-    rejectUnknown(node, FIELDS, at);
+    rejectUnknown(node, allowed, at);
     String subject = text(node, "subject", at, true, limits.maxSubjectBytes());
     noControlCharacters(subject, at + "subject");
     String predicate = text(node, "predicate", at, true, limits.maxPredicateBytes());

@@ -7,6 +7,7 @@ import io.stemedb.raft.proto.AgentUpdate;
 import io.stemedb.raft.proto.Claim;
 import io.stemedb.raft.proto.EntryReply;
 import io.stemedb.raft.proto.EpochOpen;
+import io.stemedb.raft.proto.ImportedRecord;
 import io.stemedb.raft.proto.LogEntry;
 import io.stemedb.raft.proto.Request;
 import io.stemedb.raft.proto.RequestReply;
@@ -172,8 +173,26 @@ final class Commands {
       case EPOCH:
         EpochOpen e = c.getEpoch();
         return new Change.OpenEpoch(e.getSubject(), e.getReason(), e.hasRequestId() ? e.getRequestId() : null);
+      case IMPORTED:
+        return new Change.ImportRecord(importedRecord(c.getImported()), c.getImported().getOrdinal());
       default:
         throw new IllegalArgumentException("empty change");
+    }
+  }
+
+  private static io.stemedb.model.StoredRecord importedRecord(ImportedRecord i) {
+    switch (i.getRecordCase()) {
+      case VOTE:
+        Change.CastVote v = (Change.CastVote) decodeChange(io.stemedb.raft.proto.Change.newBuilder().setVote(i.getVote()).build());
+        return new io.stemedb.model.Vote(v.assertionId(), v.agent(), v.stance(), 0);
+      case AGENT:
+        AgentUpdate a = i.getAgent();
+        return new io.stemedb.model.AgentSetting(a.getAgent(), a.getAuthority(), a.getDescription(), 0);
+      case EPOCH:
+        EpochOpen e = i.getEpoch();
+        return new io.stemedb.model.EpochOpening(e.getSubject(), e.getReason(), e.hasRequestId() ? e.getRequestId() : null, 0);
+      default:
+        throw new IllegalArgumentException("empty imported record");
     }
   }
 
@@ -214,6 +233,21 @@ final class Commands {
         epoch.setRequestId(e.requestId());
       }
       c.setEpoch(epoch);
+    } else if (change instanceof Change.ImportRecord i) {
+      io.stemedb.raft.proto.Change.Builder inner = io.stemedb.raft.proto.Change.newBuilder();
+      ImportedRecord.Builder imported = ImportedRecord.newBuilder().setOrdinal(i.ordinal());
+      if (i.record() instanceof io.stemedb.model.Vote v) {
+        encodeOther(new Change.CastVote(v.assertionId(), v.agent(), v.stance()), inner);
+        imported.setVote(inner.getVote());
+      } else if (i.record() instanceof io.stemedb.model.AgentSetting s) {
+        encodeOther(new Change.SetAgent(s.agent(), s.authority(), s.description()), inner);
+        imported.setAgent(inner.getAgent());
+      } else {
+        io.stemedb.model.EpochOpening e = (io.stemedb.model.EpochOpening) i.record();
+        encodeOther(new Change.OpenEpoch(e.subject(), e.reason(), e.requestId()), inner);
+        imported.setEpoch(inner.getEpoch());
+      }
+      c.setImported(imported);
     } else {
       throw new IllegalArgumentException("unexpected change " + change);
     }

@@ -81,10 +81,11 @@ final class MerkleCheck {
           boolean same = reply.getRoot().equals(root);
           metrics.merkleMismatch.put(follower, same ? 0 : 1);
           if (!same) {
-            LOG.error("{}: replica {} has Merkle root {} at index {}, the leader {}: its data differ. Stop it, "
-                + "move its data directory aside and start it empty so that it installs a snapshot of the "
-                + "leader (runbook: docs/runbooks); keep the old directory for diagnosis.",
-                self, follower, reply.getRoot(), index, root);
+            LOG.error("{}: replica {} has Merkle root {} at index {}, the leader {}: its data differ. Confirm with "
+                + "POST /v1/admin/cluster/merkle-diff {{\"other_node\": \"{}\"}}, then rebuild it: stop it, keep a copy "
+                + "of its data directory, `stemedb backup` this node, `stemedb restore --replace` into its data "
+                + "directory, start it (docs/runbooks/005-replica-divergence.md).",
+                self, follower, reply.getRoot(), index, root, follower);
           }
           return;
         }

@@ -1,27 +1,34 @@
 package io.stemedb.raft;
 
+import io.stemedb.storage.MerkleSummary;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Merkle roots this replica had at the last few checkpoint entries. Every replica applies the
- * same entries in the same order, so at a checkpoint's index their roots must be equal; kept in
- * memory only, because a check compares recent checkpoints and a restarted node simply joins the next.
+ * The Merkle summaries (root and bucket hashes) this replica had at the last few checkpoint entries.
+ * Every replica applies the same entries in the same order, so at a checkpoint's index their roots
+ * must be equal, and where they are not the buckets say where the data differ. Kept in memory only,
+ * because a check compares recent checkpoints and a restarted node simply joins the next.
  */
 final class MerkleCheckpoints {
-  private static final int KEEP = 16;
-  private final Map<Long, String> roots = new LinkedHashMap<>() {
+  private static final int KEEP = 8;
+  private final Map<Long, MerkleSummary> summaries = new LinkedHashMap<>() {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<Long, MerkleSummary> eldest) {
       return size() > KEEP;
     }
   };
 
-  synchronized void record(long index, String root) {
-    roots.put(index, root);
+  synchronized void record(long index, MerkleSummary summary) {
+    summaries.put(index, summary);
   }
 
-  synchronized String root(long index) {
-    return roots.get(index);
+  synchronized MerkleSummary at(long index) {
+    return summaries.get(index);
+  }
+
+  String root(long index) {
+    MerkleSummary s = at(index);
+    return s == null ? null : s.root();
   }
 }

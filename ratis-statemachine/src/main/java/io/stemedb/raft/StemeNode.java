@@ -100,7 +100,8 @@ public final class StemeNode implements AutoCloseable {
     Parameters rpc = RaftTls.parameters(config.tls());
     this.self = RaftPeerId.valueOf(config.nodeId());
     this.group = RaftGroup.valueOf(groupId(config.clusterName()), peers(config.peers()));
-    this.stateMachine = new StemeStateMachine(Clock.systemUTC(), config.commitInterval(), metrics);
+    this.stateMachine = new StemeStateMachine(Clock.systemUTC(), config.commitInterval(), metrics,
+        config.dataDir().resolve(RestoreSeed.DIRECTORY));
     stateMachine.setFollowers(config.peers().size() - 1);
     RaftProperties properties = serverProperties(config);
     this.server =
@@ -291,6 +292,11 @@ public final class StemeNode implements AutoCloseable {
     return join(submit(request));
   }
 
+  /** {@link #propose}, waiting for the outcomes: several requests, each all-or-nothing, in one entry. */
+  public List<List<Outcome>> writeEach(List<List<Proposal>> requests) {
+    return join(propose(requests));
+  }
+
   /** Sends a checked entry to the leader and decodes its answer. */
   private CompletableFuture<List<List<Outcome>>> send(LogEntry proposal) {
     Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(proposal.toByteArray()));
@@ -319,6 +325,15 @@ public final class StemeNode implements AutoCloseable {
     } catch (IOException e) {
       throw new CompletionException(e);
     }
+  }
+
+  /**
+   * This replica and {@code other} compared at one log index (a checkpoint entry appended now).
+   *
+   * @throws java.util.concurrent.TimeoutException when one of them does not apply it in time
+   */
+  public MerkleDiff.Result compareWith(String other, Duration timeout) throws Exception {
+    return MerkleDiff.compare(new MerkleCheckSide(), List.of(id(), other), timeout);
   }
 
   /** What {@link MerkleCheck} does through this node. */
@@ -758,6 +773,14 @@ public final class StemeNode implements AutoCloseable {
       client.close();
     } finally {
       server.close();
+      try {
+        if (!stateMachine.awaitClosed(Duration.ofSeconds(30))) {
+          LOG.warn("{}: the state machine did not close within 30 s; its store may be behind the Raft log, which "
+              + "replays the rest at the next start", id());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

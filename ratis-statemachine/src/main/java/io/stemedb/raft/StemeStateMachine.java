@@ -101,10 +101,13 @@ public final class StemeStateMachine extends BaseStateMachine {
   /** Followers the leader replicates each entry to (for the bytes-sent metric). */
   private volatile int followers;
 
-  StemeStateMachine(Clock clock, Duration commitInterval, NodeMetrics metrics) {
+  private final java.nio.file.Path seedDirectory;
+
+  StemeStateMachine(Clock clock, Duration commitInterval, NodeMetrics metrics, java.nio.file.Path seedDirectory) {
     this.clock = clock;
     this.commitInterval = commitInterval;
     this.metrics = metrics;
+    this.seedDirectory = seedDirectory;
   }
 
   /** The root this replica recorded at checkpoint {@code index}, or null (not applied, or forgotten). */
@@ -128,7 +131,10 @@ public final class StemeStateMachine extends BaseStateMachine {
     super.initialize(server, groupId, raftStorage);
     snapshots.init(raftStorage);
     directory = new StateDirectory(raftStorage.getStorageDir().getStateMachineDir().toPath().resolve("store"));
-    openStore();
+    installSeed(raftStorage);
+    if (store == null) {
+      openStore();
+    }
     committer = Executors.newSingleThreadScheduledExecutor(daemon("stemedb-store-commit"));
     long every = Math.max(1, commitInterval.toMillis());
     committer.scheduleWithFixedDelay(this::commitQuietly, every, every, TimeUnit.MILLISECONDS);
@@ -159,6 +165,57 @@ public final class StemeStateMachine extends BaseStateMachine {
       getLifeCycle().transition(LifeCycle.State.STARTING);
       getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
+  }
+
+  /**
+   * A store that {@code stemedb restore} left in the data directory becomes this replica's state and
+   * its snapshot, before Ratis opens its log (it starts the log after the snapshot index). Refused when
+   * this replica already applied beyond it: its log may be purged past the seed, so the gap could not
+   * be filled — take a fresh backup. The seed is deleted only once the snapshot names it, so a crash
+   * in between finishes the install at the next start.
+   */
+  private void installSeed(RaftStorage raftStorage) throws IOException {
+    RestoreSeed seed = RestoreSeed.find(seedDirectory);
+    if (seed == null) {
+      return;
+    }
+    Store.Position current;
+    try (Store s = Store.open(directory.currentStore())) {
+      current = s.applied();
+    }
+    Store.Position wanted = new Store.Position(seed.index(), seed.term());
+    if (seed.holdsStore()) {
+      if (current.index() > seed.index()) {
+        throw new IOException("the restore in " + seedDirectory + " is at index " + seed.index() + " but this node "
+            + "already applied " + current.index() + "; take a newer backup, or delete " + seedDirectory
+            + " to start without it");
+      }
+      java.nio.file.Path target = directory.newGeneration();
+      seed.moveInto(target.getParent());
+      try (Store restored = Store.open(target)) {
+        if (!restored.applied().equals(wanted)) {
+          throw new IOException("the restored store says " + restored.applied() + ", its seed file " + wanted
+              + "; restore again");
+        }
+      }
+      directory.promote(target);
+      directory.deleteStale();
+    } else if (!current.equals(wanted)) {
+      throw new IOException(seedDirectory + " names " + wanted + " but holds no store, and the state in force is at "
+          + current + "; restore again");
+    }
+    openStore();
+    recordSnapshot(wanted);
+    // A new cluster starts at term 0, but the log must never go back in term after the snapshot's:
+    // move this replica to the seed's term (moving to a higher term, having voted for no one, is
+    // always safe in Raft).
+    var metadata = raftStorage.getMetadataFile();
+    if (metadata.getMetadata().getTerm() < seed.term()) {
+      metadata.persist(org.apache.ratis.server.storage.RaftStorageMetadata.valueOf(seed.term(), RaftPeerId.valueOf("")));
+    }
+    seed.delete();
+    LOG.info("{}: installed the restored state at index {} (term {}) from {}", getId(), seed.index(), seed.term(),
+        seedDirectory);
   }
 
   private void openStore() throws IOException {
@@ -227,7 +284,7 @@ public final class StemeStateMachine extends BaseStateMachine {
     }
     ApplyResult result = s.apply(ti.getIndex(), ti.getTerm(), decoded.requests());
     if (checkpoint) {
-      checkpoints.record(ti.getIndex(), s.merkle().root());
+      checkpoints.record(ti.getIndex(), s.merkle());
     }
     updateLastAppliedTermIndex(ti);
     entriesApplied.incrementAndGet();
@@ -370,9 +427,13 @@ public final class StemeStateMachine extends BaseStateMachine {
         case EXPORT_CHUNK -> reply = exportChunk(s, q.getExportChunk()).toByteArray();
         case CLOCK -> reply = io.stemedb.raft.proto.ClockProbeReply.newBuilder().setEpochMillis(clock.millis()).build().toByteArray();
         case CHECKPOINT_ROOT -> {
-          String root = checkpoints.root(q.getCheckpointRoot().getIndex());
-          reply = io.stemedb.raft.proto.CheckpointRootReply.newBuilder().setKnown(root != null)
-              .setRoot(root == null ? "" : root).setAppliedIndex(appliedIndex()).build().toByteArray();
+          io.stemedb.storage.MerkleSummary at = checkpoints.at(q.getCheckpointRoot().getIndex());
+          var r = io.stemedb.raft.proto.CheckpointRootReply.newBuilder().setKnown(at != null)
+              .setRoot(at == null ? "" : at.root()).setAppliedIndex(appliedIndex());
+          if (at != null && q.getCheckpointRoot().getWithBuckets()) {
+            at.buckets().forEach((prefix, hash) -> r.addBuckets(prefix + ":" + hash));
+          }
+          reply = r.build().toByteArray();
         }
         default -> throw new IllegalArgumentException("empty query");
       }
@@ -484,16 +545,34 @@ public final class StemeStateMachine extends BaseStateMachine {
 
   @Override
   public void close() throws IOException {
-    super.close();
-    if (committer != null) {
-      committer.shutdownNow();
-    }
-    installer.shutdownNow();
-    Store s = store;
-    if (s != null) {
-      s.close();
+    try {
+      super.close();
+      if (committer != null) {
+        committer.shutdownNow();
+      }
+      installer.shutdownNow();
+      Store s = store;
+      if (s != null) {
+        s.close(); // commits what was applied since the timer's last commit
+      }
+    } finally {
+      closed.countDown();
     }
   }
+
+  /**
+   * Waits until {@link #close} has run. Ratis closes the state machine on its apply thread, after its
+   * server's close returns: a process that exits without waiting leaves the store's last commit to
+   * chance (no acknowledged write is lost — the Raft log replays it — but the store on disk is behind).
+   */
+  boolean awaitClosed(Duration timeout) throws InterruptedException {
+    if (directory == null) {
+      return true; // never initialized (the group did not start), so never closed by Ratis either
+    }
+    return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
   static java.util.concurrent.ThreadFactory daemon(String name) {
     return r -> {

@@ -55,4 +55,26 @@ public sealed interface Change {
       this(subject, reason, null);
     }
   }
+
+  /**
+   * One record of another store's history, replayed by an import: a vote, an agent setting or an
+   * epoch opening, which — unlike claims and retractions — are not idempotent by their content (an
+   * agent may endorse, dispute, then endorse again). {@code ordinal} numbers the record within its
+   * history (votes of one agent on one claim, settings of one agent, openings of one subject), from 1;
+   * the record applies only when the store holds exactly {@code ordinal - 1} of that history, so
+   * importing the same file twice changes nothing.
+   */
+  record ImportRecord(io.stemedb.model.StoredRecord record, long ordinal) implements Change {
+    public ImportRecord {
+      Objects.requireNonNull(record, "record");
+      if (!(record instanceof io.stemedb.model.Vote
+          || record instanceof io.stemedb.model.AgentSetting
+          || record instanceof io.stemedb.model.EpochOpening)) {
+        throw new IllegalArgumentException("claims and retractions import as AddClaim and Retract");
+      }
+      if (ordinal < 1) {
+        throw new IllegalArgumentException("ordinal must be >= 1: " + ordinal);
+      }
+    }
+  }
 }

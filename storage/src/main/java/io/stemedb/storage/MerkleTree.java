@@ -79,6 +79,11 @@ public final class MerkleTree {
     root = null;
   }
 
+  /** Adds one record as the store does: keyed by its claim (or agent, or subject), hashed by content. */
+  public void add(io.stemedb.model.StoredRecord record) {
+    add(Store.merkleKey(record), RecordCodec.encode(record));
+  }
+
   /** Writes the pages changed since the last flush. */
   void flush(Map<Integer, byte[]> pages) {
     for (int p = 0; p < PAGES; p++) {

@@ -37,6 +37,7 @@ final class RequestPlan {
   private final Map<String, AgentSetting> newAgents = new HashMap<>();
   private final Map<String, Long> newOpenings = new HashMap<>();
   private final Map<String, EpochOpening> newEpochRequests = new HashMap<>();
+  private final Map<String, Long> importedHere = new HashMap<>();
 
   RequestPlan(Store store, long index) {
     this.store = store;
@@ -57,6 +58,8 @@ final class RequestPlan {
       return vote(v);
     } else if (change instanceof SetAgent s) {
       return setAgent(s);
+    } else if (change instanceof Change.ImportRecord i) {
+      return importRecord(i);
     } else {
       return openEpoch((OpenEpoch) change);
     }
@@ -192,6 +195,62 @@ final class RequestPlan {
             ? star
             : store.openings(e.subject(), LATEST) + newOpenings.get(e.subject()) + star;
     return Outcome.created(index, epoch);
+  }
+
+  /**
+   * A record of an exported history: a duplicate when the store already holds {@code ordinal}
+   * records of its history, applied as it was when it holds one fewer, refused when earlier ones
+   * are missing (the file is out of order or partial).
+   */
+  private Outcome importRecord(Change.ImportRecord i) {
+    StoredRecord r = i.record();
+    String history;
+    long held;
+    if (r instanceof Vote v) {
+      if (hasNul(v.agent())) {
+        return invalid("agent must not contain NUL");
+      }
+      Optional<Assertion> claim = findClaim(v.assertionId());
+      if (claim.isEmpty()) {
+        return notFound(v.assertionId());
+      }
+      if (claim.get().agent().equals(v.agent())) {
+        return invalid("an agent cannot vote on its own claim");
+      }
+      history = "vote\0" + v.assertionId() + "\0" + v.agent();
+      held = store.votes(v.assertionId()).stream().filter(x -> x.agent().equals(v.agent())).count();
+    } else if (r instanceof AgentSetting s) {
+      if (hasNul(s.agent())) {
+        return invalid("agent must not contain NUL");
+      }
+      history = "agent\0" + s.agent();
+      held = store.agentHistory(s.agent(), LATEST).size();
+    } else {
+      EpochOpening e = (EpochOpening) r;
+      if (hasNul(e.subject()) || (e.requestId() != null && hasNul(e.requestId()))) {
+        return invalid("subject and request id must not contain NUL");
+      }
+      history = "epoch\0" + e.subject();
+      held = store.openings(e.subject(), LATEST);
+    }
+    held += importedHere.getOrDefault(history, 0L);
+    if (i.ordinal() <= held) {
+      return Outcome.unchanged(index, 0);
+    }
+    if (i.ordinal() > held + 1) {
+      return invalid("this is record " + i.ordinal() + " of its history but the store holds " + held
+          + "; import the earlier ones first");
+    }
+    importedHere.merge(history, 1L, Long::sum);
+    if (r instanceof Vote v) {
+      records.add(new Vote(v.assertionId(), v.agent(), v.stance(), index));
+      return Outcome.created(index, 0);
+    } else if (r instanceof AgentSetting s) {
+      records.add(new AgentSetting(s.agent(), s.authority(), s.description(), index));
+      return Outcome.created(index, 0);
+    }
+    EpochOpening e = (EpochOpening) r;
+    return openEpoch(new OpenEpoch(e.subject(), e.reason(), e.requestId()));
   }
 
   private Optional<Assertion> findClaim(String id) {

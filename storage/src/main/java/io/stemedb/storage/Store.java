@@ -562,6 +562,17 @@ public final class Store implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------- merkle
 
+  /**
+   * A consistent point of this store: the applied position and the Merkle root and record count
+   * there, read together under the apply lock. Export and backup are bounded by its index, so what
+   * they copy is exactly the state the root describes.
+   */
+  public record Point(long index, long term, String root, long records) {}
+
+  public synchronized Point point() {
+    return new Point(applied.index(), applied.term(), merkle.rootHex(), merkle.records());
+  }
+
   /** The Merkle summary at the applied index (consistent: taken under the apply lock). */
   public synchronized MerkleSummary merkle() {
     return new MerkleSummary(
@@ -573,12 +584,27 @@ public final class Store implements AutoCloseable {
    * verification compares with the incremental tree (and with a backup's manifest).
    */
   public MerkleTree recomputeMerkle() {
+    return recomputeMerkle(n -> { });
+  }
+
+  /** {@link #recomputeMerkle()}, telling {@code progress} every 10,000 records how many it has read. */
+  public MerkleTree recomputeMerkle(java.util.function.LongConsumer progress) {
     MerkleTree fresh = new MerkleTree();
+    long n = 0;
     for (Map.Entry<byte[], byte[]> e : log.entrySet()) {
       StoredRecord r = RecordCodec.decode(e.getValue(), Keys.longAt(e.getKey(), 0));
       fresh.add(merkleKey(r), e.getValue());
+      if (++n % 10_000 == 0) {
+        progress.accept(n);
+      }
     }
+    progress.accept(n);
     return fresh;
+  }
+
+  /** The incremental tree as stored (what {@link #merkle()} reports), for comparison with a recomputed one. */
+  public synchronized MerkleTree storedMerkle() {
+    return MerkleTree.load(merklePages);
   }
 
   static byte[] merkleKey(StoredRecord r) {

@@ -66,6 +66,15 @@ class TlsClusterTest {
     HttpResponse<String> read = cluster.get(client, 2, "/v1/resolve?subject=customer:42&predicate=email&minIndex=" + index);
     assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
     assertThat(JSON.readTree(read.body()).path("value").asText()).isEqualTo("a@b.com");
+
+    // The operations CLI speaks HTTPS to the cluster, trusting its CA (--cacert).
+    String url = "https://127.0.0.1:" + cluster.nodes.get(1).api().port();
+    Path backup = dir.resolve("tls-backup");
+    assertThat(OpsCluster.cli("backup", "--from", url, "--out", backup.toString(), "--cacert", ca.certFile().toString())
+        .code()).isZero();
+    assertThat(Files.readString(backup.resolve("records.ndjson"))).contains("\"subject\":\"customer:42\"");
+    assertThat(OpsCluster.cli("backup", "--from", url, "--out", dir.resolve("untrusted").toString()).code())
+        .as("without the CA the node's certificate is not trusted").isEqualTo(1);
   }
 
   @Test

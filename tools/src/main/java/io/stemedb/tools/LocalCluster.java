@@ -67,6 +67,10 @@ public final class LocalCluster implements Runnable {
     @Option(names = "--timeout", defaultValue = "90", description = "seconds to wait for readiness (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--set", paramLabel = "SECTION.KEY=VALUE",
+        description = "a setting for every node's stemedb.toml, the value as TOML (e.g. raft.merkle_check_interval_ms=1000); repeatable")
+    List<String> settings = new ArrayList<>();
+
     private boolean groupCommitOn() {
       return switch (groupCommit) {
         case "on" -> true;
@@ -96,9 +100,9 @@ public final class LocalCluster implements Runnable {
         Path nodeDir = dir.resolve(m.id());
         Files.createDirectories(nodeDir);
         int http = basePort + 100 * (i - 1);
-        Files.writeString(config(dir, m.id()),
+        Files.writeString(config(dir, m.id()), withSettings(
             NodeSettings.localClusterToml(m.id(), nodeDir.resolve("data").toAbsolutePath(), http, http + 2, members,
-                adminToken, writerToken, groupCommitOn()));
+                adminToken, writerToken, groupCommitOn()), settings));
         startNode(dir, m.id());
       }
       if (!awaitReady(dir, members, Duration.ofSeconds(timeoutSeconds))) {
@@ -187,6 +191,27 @@ public final class LocalCluster implements Runnable {
   }
 
   // -------------------------------------------------------------------------------------- plumbing
+
+  /**
+   * {@code toml} with each {@code section.key=value} put under its section (added at the end when the
+   * file has no such section); the node checks every key and value when it starts.
+   */
+  static String withSettings(String toml, List<String> settings) {
+    String out = toml;
+    for (String setting : settings) {
+      int eq = setting.indexOf('=');
+      int dot = setting.indexOf('.');
+      if (eq < 0 || dot < 1 || dot > eq) {
+        throw new IllegalArgumentException("--set takes SECTION.KEY=VALUE, e.g. raft.merkle_check_interval_ms=1000, not " + setting);
+      }
+      String section = setting.substring(0, dot).trim();
+      String line = setting.substring(dot + 1, eq).trim() + " = " + setting.substring(eq + 1).trim();
+      String header = "\n[" + section + "]\n";
+      int at = out.indexOf(header);
+      out = at < 0 ? out + header + line + "\n" : out.substring(0, at + header.length()) + line + "\n" + out.substring(at + header.length());
+    }
+    return out;
+  }
 
   private static void printLogTail(Path log, int lines) {
     try {

@@ -1,9 +1,16 @@
 package io.stemedb.tools;
 
+import io.stemedb.tools.backup.BackupCommand;
+import io.stemedb.tools.backup.ExportCommand;
+import io.stemedb.tools.backup.ImportCommand;
+import io.stemedb.tools.backup.MerkleVerifyCommand;
+import io.stemedb.tools.backup.RestoreCommand;
 import io.stemedb.tools.bench.ClusterBenchmark;
+import io.stemedb.tools.bench.CompareEtcdBenchmark;
 import io.stemedb.tools.bench.HttpLoadBenchmark;
 import io.stemedb.tools.bench.LensResolveBenchmarkRunner;
 import io.stemedb.tools.bench.MapDbPutCeilingBenchmark;
+import io.stemedb.tools.bench.StemeDbFiguresBenchmark;
 import io.stemedb.tools.bench.StorageApplyBenchmark;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,7 +19,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code stemedb}: run a node, run a local cluster, run ratis-shell against it, run benchmarks. */
+/**
+ * {@code stemedb}: run a node, run a local cluster, run ratis-shell against it, back up, restore and
+ * verify, export and import, run benchmarks.
+ */
 @Command(
     name = "stemedb",
     mixinStandardHelpOptions = true,
@@ -22,6 +32,11 @@ import picocli.CommandLine.Option;
       StemeDbCli.Server.class,
       LocalCluster.class,
       ShellCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
+      MerkleVerifyCommand.class,
+      ExportCommand.class,
+      ImportCommand.class,
       StemeDbCli.Bench.class,
     })
 public final class StemeDbCli implements Runnable {
@@ -84,7 +99,7 @@ public final class StemeDbCli implements Runnable {
   /** The benchmarks (also reachable through ./bench). */
   @Command(name = "bench", mixinStandardHelpOptions = true, description = "Runs a benchmark.",
       subcommands = {StorageApplyBenchmark.class, MapDbPutCeilingBenchmark.class, ClusterBenchmark.class,
-          LensResolveBenchmarkRunner.class, HttpLoadBenchmark.class})
+          LensResolveBenchmarkRunner.class, HttpLoadBenchmark.class, CompareEtcdBenchmark.class, StemeDbFiguresBenchmark.class})
   static final class Bench implements Runnable {
     @Override
     public void run() {

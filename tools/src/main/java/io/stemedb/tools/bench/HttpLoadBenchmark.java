@@ -109,7 +109,7 @@ public final class HttpLoadBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     validate();
     PrintWriter out = spec.commandLine().getOut();
-    header(out);
+    header(out, spec);
     int maxConnections = Stream.of(connections, batchConnections, List.of(resolveConnections))
         .flatMap(List::stream).max(Integer::compare).orElse(1);
     try (Http http = Http.create(client, maxConnections, token, Duration.ofSeconds(timeoutSeconds));
@@ -177,7 +177,7 @@ public final class HttpLoadBenchmark implements Callable<Integer> {
   }
 
   /** The machine and the exact command, so a figure can be traced back and rerun. */
-  private void header(PrintWriter out) {
+  static void header(PrintWriter out, CommandSpec spec) {
     Runtime rt = Runtime.getRuntime();
     out.printf("machine: %d cores, %s %s %s, max heap of this JVM %,d MiB%n", rt.availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
@@ -187,7 +187,7 @@ public final class HttpLoadBenchmark implements Callable<Integer> {
     // calls this class's main directly.
     List<String> args = spec.commandLine().getParseResult().originalArgs();
     int name = args.indexOf(spec.name());
-    String command = name < 0 ? "./bench http-load" : "stemedb " + String.join(" ", args.subList(0, name + 1));
+    String command = name < 0 ? "./bench " + spec.name() : "stemedb " + String.join(" ", args.subList(0, name + 1));
     out.println("command: " + command + " "
         + args.subList(name + 1, args.size()).stream().map(HttpLoadBenchmark::quote).collect(Collectors.joining(" ")));
     out.flush();

@@ -28,6 +28,14 @@ public final class BatchScenario {
     return tally.finish("batch", connections + " × " + size, "assertions/s", start, System.nanoTime());
   }
 
+  /** Re-sends every range whose request failed so far, until none is left or 10 rounds have passed; returns what is left. */
+  public long fillHoles(int connections, int size) throws InterruptedException {
+    for (int round = 0; round < 10 && dataset.handedOut() > dataset.stored(); round++) {
+      send(connections, size, 0, new Tally(), true);
+    }
+    return dataset.handedOut() - dataset.stored();
+  }
+
   /**
    * Sends {@code total} claims (rounded up to whole requests); with {@code fillHolesFirst}, first
    * re-sends every range whose request failed earlier.

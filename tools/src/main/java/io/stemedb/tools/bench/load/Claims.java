@@ -49,7 +49,12 @@ public final class Claims {
 
   /** Body of a single-claim POST: claim n on a subject of its own. */
   public byte[] single(long n) {
-    return claim(new StringBuilder(224), prefix + ":single:" + n, agent(n), n).toString().getBytes(StandardCharsets.US_ASCII);
+    return claim(new StringBuilder(224), singleSubject(n), agent(n), n).toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The subject of single claim n (its predicate is "email"), which a read of it names. */
+  public String singleSubject(long n) {
+    return prefix + ":single:" + n;
   }
 
   /** Body of a batch POST of keyed claims [start, start + size). */

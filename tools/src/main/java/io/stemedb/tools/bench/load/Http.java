@@ -23,8 +23,15 @@ public abstract class Http implements AutoCloseable {
   /** Status 0 stands for "no HTTP answer" (connection refused or reset, timeout). */
   public static final int NO_ANSWER = 0;
 
-  /** An answer; {@code status} is {@link #NO_ANSWER} when the exchange failed below HTTP. */
-  public record Reply(int status, byte[] body) {
+  /**
+   * An answer; {@code status} is {@link #NO_ANSWER} when the exchange failed below HTTP.
+   * {@code retryAfter} is the Retry-After header or null (the failover figures check that a 503 has one).
+   */
+  public record Reply(int status, byte[] body, String retryAfter) {
+    public Reply(int status, byte[] body) {
+      this(status, body, null);
+    }
+
     public boolean ok() {
       return status >= 200 && status < 300;
     }
@@ -104,7 +111,7 @@ public abstract class Http implements AutoCloseable {
         b.header("Authorization", "Bearer " + token);
       }
       HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-      return new Reply(r.statusCode(), r.body());
+      return new Reply(r.statusCode(), r.body(), r.headers().firstValue("Retry-After").orElse(null));
     }
 
     @Override
@@ -145,7 +152,7 @@ public abstract class Http implements AutoCloseable {
       int status = c.getResponseCode();
       // Reading the body to its end (error bodies too) is what returns the socket to the keep-alive cache.
       InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      return new Reply(status, in == null ? new byte[0] : readAll(in));
+      return new Reply(status, in == null ? new byte[0] : readAll(in), c.getHeaderField("Retry-After"));
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

@@ -16,7 +16,7 @@ import picocli.CommandLine;
  * temporary directory on free ports) and always stops ({@code cluster down}): on close, and through a
  * shutdown hook on Ctrl-C or a crash, so no node process outlives the benchmark.
  */
-public final class OwnCluster implements AutoCloseable {
+public final class OwnCluster implements Contender {
   private static final int NODES = 3;
 
   private final Path dir;
@@ -45,6 +45,47 @@ public final class OwnCluster implements AutoCloseable {
       throw new IllegalStateException("cluster up failed (exit " + rc + "); see its output above");
     }
     return c;
+  }
+
+  @Override
+  public String description() {
+    return "StemeDB, 3 node processes (stemedb cluster up) in " + dir;
+  }
+
+  @Override
+  public List<java.net.URI> nodes() {
+    return urls().stream().map(java.net.URI::create).toList();
+  }
+
+  /** Where the nodes keep their files: {@code <dir>/nK/} with node.pid, node.log, data/. */
+  public Path dir() {
+    return dir;
+  }
+
+  @Override
+  public java.net.URI leader(Http http) throws InterruptedException {
+    return Target.discover(urls(), http).leader();
+  }
+
+  /** The node process serving {@code node} (from its node.pid), if it runs. */
+  public java.util.Optional<ProcessHandle> process(java.net.URI node) {
+    int index = (node.getPort() - basePort) / 100 + 1;
+    try {
+      long pid = Long.parseLong(Files.readString(dir.resolve("n" + index).resolve("node.pid")).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    } catch (IOException | NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  @Override
+  public void kill(java.net.URI node) {
+    process(node).orElseThrow(() -> new IllegalStateException("no running node process for " + node)).destroyForcibly();
+  }
+
+  @Override
+  public List<String> problems() {
+    return logProblems(5);
   }
 
   public List<String> urls() {

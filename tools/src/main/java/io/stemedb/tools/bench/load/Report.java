@@ -24,7 +24,7 @@ public final class Report {
     out.flush();
   }
 
-  static String line(int run, LevelResult r) {
+  public static String line(int run, LevelResult r) {
     String count = r.unit().equals("assertions/s")
         ? String.format("%,d requests (%,d assertions)", r.ok(), r.assertions())
         : String.format("%,d requests", r.ok());
@@ -86,7 +86,7 @@ public final class Report {
   }
 
   /** Milliseconds with three significant digits or so: 0.412, 4.12, 41.2, 412, 4,120. */
-  static String ms(double v) {
+  public static String ms(double v) {
     if (Double.isNaN(v)) {
       return "—";
     }

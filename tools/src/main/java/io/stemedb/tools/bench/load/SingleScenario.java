@@ -4,19 +4,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Single-claim writes, closed loop: at each level, N connections each POST one new claim, wait for the
- * answer and POST the next, for a warm-up and then the measured seconds. Latency is send → answer.
+ * Single writes, closed loop: at each level, N connections each send one new ~200-byte record, wait
+ * for the answer and send the next, for a warm-up and then the measured seconds. Latency is send →
+ * answer. The {@link Dialect} says how a write is spelled (StemeDB claim, etcd put); every
+ * acknowledged write number goes to {@link Written} for reads to use.
  */
 public final class SingleScenario {
   private final Http http;
   private final Target.RoundRobin writes;
-  private final Claims claims;
-  private final AtomicLong sequence = new AtomicLong();
+  private final Dialect dialect;
+  private final AtomicLong sequence;
+  private final Written written;
 
   public SingleScenario(Http http, Target.RoundRobin writes, Claims claims) {
+    this(http, writes, Dialect.stemedb(claims), new AtomicLong(), new Written());
+  }
+
+  /** {@code sequence} hands out write numbers; share it between scenarios that must not repeat a key. */
+  public SingleScenario(Http http, Target.RoundRobin writes, Dialect dialect, AtomicLong sequence, Written written) {
     this.http = http;
     this.writes = writes;
-    this.claims = claims;
+    this.dialect = dialect;
+    this.sequence = sequence;
+    this.written = written;
   }
 
   /** One level: {@code connections} closed loops for {@code warmupSeconds} unmeasured, then {@code seconds}. */
@@ -26,9 +36,13 @@ public final class SingleScenario {
     long end = measureFrom + TimeUnit.SECONDS.toNanos(seconds);
     Workers.run("single", connections, worker -> {
       while (System.nanoTime() < end) {
-        byte[] body = claims.single(sequence.getAndIncrement());
+        long n = sequence.getAndIncrement();
+        Dialect.Call call = dialect.write(n);
         long t0 = System.nanoTime();
-        Http.Reply r = http.post(writes.next("/v1/assertions"), body);
+        Http.Reply r = dialect.send(http, writes.next(), call);
+        if (r.ok()) {
+          written.add(n);
+        }
         if (t0 >= measureFrom) {
           tally.record(r, System.nanoTime() - t0, 1);
         }

@@ -115,15 +115,31 @@ public final class Target {
 
   /** Base URLs taken in turn, shared by all worker threads. */
   public static final class RoundRobin {
-    private final List<URI> nodes;
+    // Replaced whole, never changed in place: a node dropped mid-run (failover) is seen by every worker.
+    private volatile List<URI> nodes;
     private final AtomicInteger next = new AtomicInteger();
 
-    RoundRobin(List<URI> nodes) {
-      this.nodes = new ArrayList<>(nodes);
+    public RoundRobin(List<URI> nodes) {
+      this.nodes = List.copyOf(nodes);
     }
 
     public URI next(String pathAndQuery) {
-      return nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size())).resolve(pathAndQuery);
+      return next().resolve(pathAndQuery);
+    }
+
+    /** The next base URL. */
+    public URI next() {
+      List<URI> current = nodes;
+      return current.get(Math.floorMod(next.getAndIncrement(), current.size()));
+    }
+
+    /** Stops handing out {@code node} (a client that saw it die goes elsewhere); keeps at least one. */
+    public void drop(URI node) {
+      List<URI> rest = new ArrayList<>(nodes);
+      rest.remove(node);
+      if (!rest.isEmpty()) {
+        nodes = List.copyOf(rest);
+      }
     }
 
     public int size() {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it equal again (docs/runbooks/005-replica-divergence.md).
  */
 class ReplicaRepairTest {
-  static final Duration WAIT = Duration.ofSeconds(120);
+  static final Duration WAIT = Duration.ofSeconds(180);
   @TempDir Path dir;
 
   @Test
@@ -90,20 +90,35 @@ class ReplicaRepairTest {
       c.startNode(victim);
       writeClaims(c, "repaired", 20);
 
-      OpsCluster.await(WAIT, "the repaired replica equal to the leader", () -> {
+      awaitWithLog(c, victim, "the repaired replica equal to the leader", () -> {
         try {
           int l = leader(c);
           if (l == victim || l < 0) {
             return null;
           }
-          JsonNode d = c.post(l, "/v1/admin/cluster/merkle-diff", Map.of("other_node", "n" + victim));
-          return d.path("equal").asBoolean() && mismatch(c, l, "n" + victim) == 0 ? true : null;
+          // One attempt per round (no retries inside): the replica may still be starting or catching up.
+          HttpResponse<String> r = c.send("POST", c.url(l) + "/v1/admin/cluster/merkle-diff", "application/json",
+              "{\"other_node\":\"n" + victim + "\"}");
+          return r.statusCode() == 200 && OpsCluster.JSON.readTree(r.body()).path("equal").asBoolean()
+              && mismatch(c, l, "n" + victim) == 0 ? true : null;
         } catch (Exception | AssertionError e) {
           return null;
         }
       });
       HttpResponse<String> gone = c.send("GET", c.url(victim) + "/v1/assertions/" + injectedId + "?consistency=stale", null, null);
       assertThat(gone.statusCode()).as("the injected record is gone from the rebuilt replica").isEqualTo(404);
+    }
+  }
+
+  /** {@link OpsCluster#await}, printing the node's warnings and errors if it times out (for diagnosis). */
+  static <T> T awaitWithLog(OpsCluster c, int node, String what, java.util.function.Supplier<T> check) throws Exception {
+    try {
+      return OpsCluster.await(WAIT, what, check);
+    } catch (AssertionError e) {
+      Files.readAllLines(c.dir.resolve("n" + node).resolve("node.log")).stream()
+          .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Exception") || l.contains("restored"))
+          .skip(0).limit(120).forEach(l -> System.out.println("n" + node + ": " + l));
+      throw e;
     }
   }
 

@@ -48,7 +48,11 @@ public final class FaultCluster implements AutoCloseable {
     this.dir = dir;
     this.nodes = nodes;
     this.net = partitionable ? new NetworkFabric(nodes) : null;
+    // If the test JVM dies (an OutOfMemoryError, a timeout), still stop the nodes and undo the faults.
+    Runtime.getRuntime().addShutdownHook(cleanup);
   }
+
+  private final Thread cleanup = new Thread(this::undo, "fault-cluster-cleanup");
 
   public static FaultCluster threeNodes(Path dir, boolean partitionable) {
     return new FaultCluster(dir, 3, partitionable);
@@ -326,6 +330,15 @@ public final class FaultCluster implements AutoCloseable {
   /** Undoes every fault and stops every node; safe to call more than once and after a failure. */
   @Override
   public void close() {
+    undo();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run
+    }
+  }
+
+  private synchronized void undo() {
     for (int k = 1; k <= nodes; k++) {
       Optional<ProcessHandle> p = process(k);
       if (p.isPresent()) {

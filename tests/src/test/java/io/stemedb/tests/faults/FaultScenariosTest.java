@@ -3,9 +3,14 @@ package io.stemedb.tests.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,5 +47,226 @@ class FaultScenariosTest {
       Scenario.sleep(2000);
       assertPassed(s.finish());
     }
+  }
+
+  @Test
+  void leaderKillRotationUnderLoad() throws Exception {
+    try (Scenario s = new Scenario("leader kill -9 rotation", FaultCluster.threeNodes(dir, false).up())) {
+      FaultCluster c = s.cluster();
+      s.start(load());
+      List<Integer> killed = new ArrayList<>();
+      for (int round = 0; round < 3; round++) {
+        int leader = c.awaitLeader(Duration.ofSeconds(60));
+        killed.add(leader);
+        c.kill9(leader);
+        Scenario.sleep(2500);
+        c.restart(leader);
+        c.awaitReady(leader, Duration.ofSeconds(90));
+        Scenario.sleep(1000);
+      }
+      System.out.println("killed leaders in turn: " + killed);
+      assertPassed(s.finish());
+    }
+  }
+
+  @Test
+  void restartOfAllThreeNodesAtOnceUnderLoad() throws Exception {
+    try (Scenario s = new Scenario("all three restarted", FaultCluster.threeNodes(dir, false).up())) {
+      FaultCluster c = s.cluster();
+      s.start(load());
+      Scenario.sleep(2000);
+      for (int k = 1; k <= 3; k++) {
+        c.kill9(k);
+      }
+      Scenario.sleep(1000);
+      for (int k = 1; k <= 3; k++) {
+        c.restart(k);
+      }
+      c.awaitLeader(Duration.ofSeconds(90));
+      Scenario.sleep(3000);
+      assertPassed(s.finish());
+    }
+  }
+
+  @Test
+  void followerKilledDuringSnapshotInstallation() throws Exception {
+    // Small log segments, a snapshot every 40 entries and purges 4 entries apart: a follower that is
+    // down for a few hundred entries finds the leader's log purged and must install a snapshot.
+    FaultCluster cluster = FaultCluster.threeNodes(dir, false);
+    for (int k = 1; k <= 3; k++) {
+      cluster.extraPrefix(k, List.of("env", "STEMEDB_RAFT_SNAPSHOT_EVERY_ENTRIES=40",
+          "JAVA_TOOL_OPTIONS=-Draft.server.log.segment.size.max=64KB", "JDK_JAVA_OPTIONS=-Draft.server.log.purge.gap=4"));
+    }
+    try (Scenario s = new Scenario("follower killed installing a snapshot", cluster.up())) {
+      FaultCluster c = s.cluster();
+      s.start(load());
+      int leader = c.awaitLeader(Duration.ofSeconds(30));
+      int follower = leader % 3 + 1;
+      c.kill9(follower);
+      ballast(c, leader, 60);
+      Scenario.sleep(1000);
+      c.restart(follower);
+      boolean caught = awaitLog(c, follower, "installing a snapshot", Duration.ofSeconds(60));
+      boolean finished = c.log(follower).contains("installed snapshot");
+      c.kill9(follower);
+      assertThat(caught).as("n%d began installing a snapshot after its restart:%n%s", follower, c.logTail(follower, 30)).isTrue();
+      System.out.println("killed n" + follower + (finished ? " just after" : " during") + " its snapshot installation");
+      Scenario.sleep(1000);
+      c.restart(follower);
+      c.awaitReady(follower, Duration.ofSeconds(90));
+      Scenario.sleep(2000);
+      assertPassed(s.finish());
+    }
+  }
+
+  /** Batches of filler claims through one node: enough log for several snapshots and purges. */
+  static void ballast(FaultCluster c, int node, int batches) {
+    for (int b = 0; b < batches; b++) {
+      StringBuilder body = new StringBuilder("{\"assertions\":[");
+      for (int i = 0; i < 40; i++) {
+        body.append(i == 0 ? "" : ",").append("{\"subject\":\"ballast:").append(b).append("\",\"predicate\":\"p").append(i)
+            .append("\",\"value\":\"").append("x".repeat(200)).append("\",\"agent\":\"ballast\"}");
+      }
+      c.http().post(c.url(node) + "/v1/assertions", body.append("]}").toString(), Duration.ofSeconds(10));
+    }
+  }
+
+  static boolean awaitLog(FaultCluster c, int node, String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (c.log(node).contains(text)) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  @Test
+  void symmetricAndFlappingPartitions() throws Exception {
+    assumeTrue(NetworkFabric.available(), "needs network namespaces (root, iproute2)");
+    try (Scenario s = new Scenario("symmetric and flapping partitions", FaultCluster.threeNodes(dir, true).up())) {
+      FaultCluster c = s.cluster();
+      s.start(load());
+      int leader = c.awaitLeader(Duration.ofSeconds(30));
+      int follower = leader % 3 + 1;
+      // the leader and one follower cannot talk; the third node still reaches both
+      c.partition(leader, follower);
+      Scenario.sleep(3000);
+      c.healNetwork();
+      Scenario.sleep(1500);
+      // a clean split: one follower alone, the other two together
+      c.isolate(follower);
+      Scenario.sleep(1500);
+      s.verdict(Checks.minority(List.of(Checks.probeMinority(c, follower)), Duration.ofSeconds(12)));
+      c.healNetwork();
+      Scenario.sleep(1500);
+      // flapping: every second a new random cut, an isolation, or a heal
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      for (int i = 0; i < 10; i++) {
+        c.healNetwork();
+        switch (random.nextInt(3)) {
+          case 0 -> {
+            int a = 1 + random.nextInt(3);
+            c.partition(a, a % 3 + 1);
+          }
+          case 1 -> c.isolate(1 + random.nextInt(3));
+          default -> { }
+        }
+        Scenario.sleep(1000);
+      }
+      c.healNetwork();
+      c.awaitLeader(Duration.ofSeconds(60));
+      Scenario.sleep(2000);
+      assertPassed(s.finish());
+    }
+  }
+
+  @Test
+  void leaderPausedPastTheElectionTimeoutThenResumed() throws Exception {
+    try (Scenario s = new Scenario("leader paused and resumed", FaultCluster.threeNodes(dir, false).up())) {
+      FaultCluster c = s.cluster();
+      s.start(load());
+      int old = c.awaitLeader(Duration.ofSeconds(30));
+      c.pause(old);
+      Scenario.sleep(3000); // ten election timeouts
+      int successor = c.awaitLeader(Duration.ofSeconds(30));
+      assertThat(successor).isNotEqualTo(old);
+      // A value the new leader commits while the old one sleeps: the old one must never answer a
+      // leader or linearizable read without it once it wakes up (its lease ran out long ago).
+      String subject = "paused:" + System.nanoTime();
+      NodeHttp.Answer w = c.http().post(c.url(successor) + "/v1/assertions",
+          "{\"subject\":\"" + subject + "\",\"predicate\":\"p\",\"value\":\"new\",\"agent\":\"probe\"}", Duration.ofSeconds(15));
+      assertThat(w).isNotNull();
+      assertThat(w.status()).as(w.body()).isEqualTo(201);
+      List<java.util.concurrent.CompletableFuture<NodeHttp.Answer>> reads = new ArrayList<>();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      for (int i = 0; i < 8; i++) {
+        String consistency = i % 2 == 0 ? "leader" : "linearizable";
+        reads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> c.http().get(c.url(old) + "/v1/resolve?subject="
+            + subject + "&predicate=p&consistency=" + consistency, Duration.ofSeconds(20)), pool));
+      }
+      Scenario.sleep(300); // the reads wait in the paused node's socket backlog
+      c.resume(old);
+      List<String> stale = new ArrayList<>();
+      for (var f : reads) {
+        NodeHttp.Answer a = f.join();
+        if (a != null && a.status() != 503 && a.status() != 504
+            && !(a.status() == 200 && a.json().get("value").asText().equals("new"))) {
+          stale.add(a.status() + " " + a.body());
+        }
+      }
+      pool.shutdown();
+      s.verdict(new Checks.Verdict("deposed leader", stale, "reads sent to n" + old + " while paused, answered after it woke"));
+      Scenario.sleep(2000);
+      assertPassed(s.finish());
+    }
+  }
+
+  @Test
+  void oneNodesClockSkewedBySeconds() throws Exception {
+    assumeTrue(ClockSkew.available(), "needs libfaketime (Debian package faketime)");
+    try (Scenario s = new Scenario("clock skew", FaultCluster.threeNodes(dir, false).up())) {
+      FaultCluster c = s.cluster();
+      s.start(load());
+      // The leader comes back with its wall clock 7 s ahead and is made leader again.
+      int skewed = c.awaitLeader(Duration.ofSeconds(30));
+      c.kill9(skewed);
+      c.extraPrefix(skewed, ClockSkew.prefix(7));
+      c.fault("n" + skewed + " clock +7 s");
+      c.restart(skewed);
+      c.awaitReady(skewed, Duration.ofSeconds(90));
+      transferLeadership(c, skewed);
+      // Proof that the skew took: a claim without observedAt gets the leader's clock.
+      NodeHttp.Answer w = c.http().post(c.url(skewed) + "/v1/assertions",
+          "{\"subject\":\"skew:" + System.nanoTime() + "\",\"predicate\":\"p\",\"value\":1,\"agent\":\"probe\"}", Duration.ofSeconds(15));
+      assertThat(w).isNotNull();
+      JsonNode stored = c.http().json(c.url(skewed) + "/v1/assertions/" + w.json().get("id").asText(), Duration.ofSeconds(5)).orElseThrow();
+      Instant observed = Instant.parse(stored.get("observedAt").asText());
+      assertThat(observed).as("the skewed leader's clock").isAfter(Instant.now().plusSeconds(4));
+      Scenario.sleep(5000); // load with lease reads on the skewed leader
+      // and a follower 7 s behind
+      int behind = skewed % 3 + 1;
+      c.kill9(behind);
+      c.extraPrefix(behind, ClockSkew.prefix(-7));
+      c.fault("n" + behind + " clock -7 s");
+      c.restart(behind);
+      c.awaitReady(behind, Duration.ofSeconds(90));
+      Scenario.sleep(4000);
+      assertPassed(s.finish());
+    }
+  }
+
+  static void transferLeadership(FaultCluster c, int to) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (c.status(to).map(j -> j.path("role").asText().equals("primary")).orElse(false)) {
+        return;
+      }
+      int leader = c.awaitLeader(Duration.ofSeconds(30));
+      c.http().post(c.url(leader) + "/v1/admin/cluster/transfer-leadership", "{\"to\":\"n" + to + "\"}", Duration.ofSeconds(15));
+      Thread.sleep(500);
+    }
+    throw new AssertionError("n" + to + " did not become leader");
   }
 }

@@ -140,6 +140,11 @@ public final class NetworkFabric implements AutoCloseable {
    * exists (e.g. every pair cut). With three nodes: the largest clique of connected nodes.
    */
   public synchronized Set<Integer> majoritySide() {
+    return majoritySide(nodes, cuts);
+  }
+
+  /** {@link #majoritySide()} of {@code nodes} nodes with these cuts. */
+  public static Set<Integer> majoritySide(int nodes, Set<Pair> cuts) {
     Set<Integer> best = Set.of();
     for (int mask = 1; mask < (1 << nodes); mask++) {
       Set<Integer> group = new HashSet<>();

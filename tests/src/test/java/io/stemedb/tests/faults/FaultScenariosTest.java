@@ -90,11 +90,11 @@ class FaultScenariosTest {
 
   @Test
   void followerKilledDuringSnapshotInstallation() throws Exception {
-    // Small log segments, a snapshot every 40 entries and purges 4 entries apart: a follower that is
+    // Small log segments, a snapshot every 100 entries and purges 4 entries apart: a follower that is
     // down for a few hundred entries finds the leader's log purged and must install a snapshot.
     FaultCluster cluster = FaultCluster.threeNodes(dir, false);
     for (int k = 1; k <= 3; k++) {
-      cluster.extraPrefix(k, List.of("env", "STEMEDB_RAFT_SNAPSHOT_EVERY_ENTRIES=40",
+      cluster.extraPrefix(k, List.of("env", "STEMEDB_RAFT_SNAPSHOT_EVERY_ENTRIES=100",
           "JAVA_TOOL_OPTIONS=-Draft.server.log.segment.size.max=64KB", "JDK_JAVA_OPTIONS=-Draft.server.log.purge.gap=4"));
     }
     try (Scenario s = new Scenario("follower killed installing a snapshot", cluster.up())) {
@@ -103,10 +103,10 @@ class FaultScenariosTest {
       int leader = c.awaitLeader(Duration.ofSeconds(30));
       int follower = leader % 3 + 1;
       c.kill9(follower);
-      ballast(c, leader, 60);
-      Scenario.sleep(1000);
+      ballast(c, leader, 150);
+      System.out.println("leader before the restart: " + c.status(leader).map(Object::toString).orElse("?"));
       c.restart(follower);
-      boolean caught = awaitLog(c, follower, "installing a snapshot", Duration.ofSeconds(60));
+      boolean caught = awaitLog(c, follower, "installing a snapshot", Duration.ofSeconds(120));
       boolean finished = c.log(follower).contains("installed snapshot");
       c.kill9(follower);
       assertThat(caught).as("n%d began installing a snapshot after its restart:%n%s", follower, c.logTail(follower, 30)).isTrue();
@@ -119,12 +119,13 @@ class FaultScenariosTest {
     }
   }
 
-  /** Batches of filler claims through one node: enough log for several snapshots and purges. */
+  /** Batches of filler claims (~6 KB a Raft entry) through one node: log for snapshots and purges. */
   static void ballast(FaultCluster c, int node, int batches) {
+    long run = System.nanoTime();
     for (int b = 0; b < batches; b++) {
       StringBuilder body = new StringBuilder("{\"assertions\":[");
-      for (int i = 0; i < 40; i++) {
-        body.append(i == 0 ? "" : ",").append("{\"subject\":\"ballast:").append(b).append("\",\"predicate\":\"p").append(i)
+      for (int i = 0; i < 20; i++) {
+        body.append(i == 0 ? "" : ",").append("{\"subject\":\"ballast:").append(run).append(':').append(b).append("\",\"predicate\":\"p").append(i)
             .append("\",\"value\":\"").append("x".repeat(200)).append("\",\"agent\":\"ballast\"}");
       }
       c.http().post(c.url(node) + "/v1/assertions", body.append("]}").toString(), Duration.ofSeconds(10));
@@ -268,5 +269,114 @@ class FaultScenariosTest {
       Thread.sleep(500);
     }
     throw new AssertionError("n" + to + " did not become leader");
+  }
+
+  /** Small Raft log segments, so a full or failing disk reaches the log within seconds. */
+  static final List<String> SMALL_SEGMENTS = List.of("env", "JAVA_TOOL_OPTIONS=-Draft.server.log.segment.size.max=64KB");
+
+  @Test
+  void diskFullOnAFollowerThenOnTheLeader() throws Exception {
+    assumeTrue(FaultyDisk.available(), "needs tmpfs mounts (root)");
+    FaultCluster cluster = FaultCluster.threeNodes(dir, false);
+    FaultyDisk[] disks = new FaultyDisk[4];
+    for (int k = 1; k <= 3; k++) {
+      disks[k] = cluster.smallDisk(k, 64);
+      cluster.extraPrefix(k, SMALL_SEGMENTS);
+    }
+    try (Scenario s = new Scenario("disk full", cluster.up())) {
+      FaultCluster c = s.cluster();
+      s.start(load());
+      int leader = c.awaitLeader(Duration.ofSeconds(30));
+      int follower = leader % 3 + 1;
+      s.verdict(diskFault(s, disks[follower], follower, "disk full on follower n" + follower));
+      leader = c.awaitLeader(Duration.ofSeconds(30));
+      s.verdict(diskFault(s, disks[leader], leader, "disk full on leader n" + leader));
+      Scenario.sleep(2000);
+      assertPassed(s.finish());
+    }
+  }
+
+  @Test
+  void fsyncFailureOnAFollowerThenOnTheLeader() throws Exception {
+    assumeTrue(FaultyDisk.available(), "needs tmpfs and loop mounts (root)");
+    FaultCluster cluster = FaultCluster.threeNodes(dir, false);
+    FaultyDisk[] disks = new FaultyDisk[4];
+    for (int k = 1; k <= 3; k++) {
+      disks[k] = cluster.failingDisk(k);
+      cluster.extraPrefix(k, SMALL_SEGMENTS);
+    }
+    try (Scenario s = new Scenario("fsync failure", cluster.up())) {
+      FaultCluster c = s.cluster();
+      s.start(load());
+      int leader = c.awaitLeader(Duration.ofSeconds(30));
+      int follower = leader % 3 + 1;
+      s.verdict(diskFault(s, disks[follower], follower, "fsync failing on follower n" + follower));
+      leader = c.awaitLeader(Duration.ofSeconds(30));
+      s.verdict(diskFault(s, disks[leader], leader, "fsync failing on leader n" + leader));
+      Scenario.sleep(2000);
+      assertPassed(s.finish());
+    }
+  }
+
+  /**
+   * Breaks {@code node}'s disk under load and checks the contract of a node whose log cannot be
+   * written: it counts the error in stemedb_wal_fsync_errors_total (or its log says so, when it has
+   * stopped), it stops accepting writes itself (fail-stop or refusal), and the other two keep
+   * committing. Then the disk is repaired, the node restarted, and it must rejoin (the final
+   * convergence and durability checks cover what it holds).
+   */
+  static Checks.Verdict diskFault(Scenario s, FaultyDisk disk, int node, String name) throws Exception {
+    FaultCluster c = s.cluster();
+    List<String> v = new ArrayList<>();
+    double before = c.metric(node, "stemedb_wal_fsync_errors_total").orElse(0.0);
+    c.fault(name);
+    disk.fail();
+    int other = node % 3 + 1;
+    ballast(c, other, 15); // ~10 KB entries: the next log segment is a few entries away
+    // Wait for the node to notice: the counter moves, or the process is gone.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Double after = before;
+    while (System.nanoTime() < deadline) {
+      if (c.process(node).isEmpty()) {
+        break;
+      }
+      after = c.metric(node, "stemedb_wal_fsync_errors_total").orElse(after);
+      if (after > before) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    boolean alive = c.process(node).isPresent();
+    boolean counted = after > before || c.log(node).contains("could not be written or synced");
+    if (!counted) {
+      v.add("stemedb_wal_fsync_errors_total stayed " + before + " and the log names no log failure");
+    }
+    // The node itself must not acknowledge a write any more (a follower would forward it; with its
+    // log failed it has no business doing even that), and the other two must keep committing.
+    int acked = s.workload().history().acknowledged.size();
+    NodeHttp.Answer own = alive ? c.http().post(c.url(node) + "/v1/assertions",
+        "{\"subject\":\"disk:" + System.nanoTime() + "\",\"predicate\":\"p\",\"value\":1,\"agent\":\"probe\"}", Duration.ofSeconds(15)) : null;
+    boolean refuses = own == null || !own.ok();
+    long servedBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (s.workload().history().acknowledged.size() < acked + 5 && System.nanoTime() < servedBy) {
+      Thread.sleep(200);
+    }
+    int servedMeanwhile = s.workload().history().acknowledged.size() - acked;
+    if (servedMeanwhile < 5) {
+      v.add("the rest of the cluster acknowledged only " + servedMeanwhile + " writes in 30 s");
+    }
+    String state = (alive ? "still running" : "fail-stopped") + ", counter " + before + " -> " + after
+        + ", a write to it answered " + (own == null ? "nothing" : own.status()) + ", " + servedMeanwhile + " writes acknowledged by the rest";
+    System.out.println(name + ": " + state);
+    if (!refuses) {
+      v.add("n" + node + " acknowledged a write with a failed log: " + own.body());
+    }
+    // Repair: stop it, give the disk back, start it; it recovers from its log and the leader.
+    c.kill9(node);
+    disk.clear();
+    c.fault("disk repaired on n" + node);
+    c.restart(node);
+    c.awaitReady(node, Duration.ofSeconds(90));
+    return new Checks.Verdict(name, v, state);
   }
 }

@@ -30,7 +30,14 @@ public final class NodeHttp {
     }
   }
 
-  /** The answer, or null on timeout or a lost connection (an unknown outcome for a write). */
+  /** The status of an answer that never left this machine: the node refused the connection. */
+  public static final int REFUSED = -1;
+
+  /**
+   * The answer; {@link #REFUSED} as status when the connection was refused (nothing was sent, so a
+   * write certainly did not happen); null on a timeout or a connection lost after sending (an
+   * unknown outcome for a write).
+   */
   public Answer send(String url, String method, String body, Duration timeout) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
     if (body == null) {
@@ -41,6 +48,8 @@ public final class NodeHttp {
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Answer(r.statusCode(), r.body());
+    } catch (java.net.ConnectException e) {
+      return new Answer(REFUSED, e.toString());
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {

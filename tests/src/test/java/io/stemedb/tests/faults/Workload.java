@@ -156,6 +156,9 @@ public final class Workload implements AutoCloseable {
     } else if (a == null || a.status() == 503 || a.status() == 504) {
       history.add(new History.Recorded(key, node, "write", Operation.unknown(p, invoked, op)));
       history.count("write", History.Outcome.UNKNOWN);
+    } else if (a.status() == NodeHttp.REFUSED) {
+      refused(value);
+      history.count("write", History.Outcome.FAILED);
     } else {
       history.anomaly("write answered " + a.status() + ": " + a.body());
       history.add(new History.Recorded(key, node, "write", Operation.unknown(p, invoked, op)));
@@ -189,6 +192,11 @@ public final class Workload implements AutoCloseable {
     long returned = System.nanoTime();
     boolean ok = a != null && a.ok();
     boolean unknown = a == null || a.status() == 503 || a.status() == 504;
+    if (a != null && a.status() == NodeHttp.REFUSED) {
+      ops.forEach(op -> refused(op.write().value()));
+      history.count("batch", History.Outcome.FAILED);
+      return;
+    }
     if (!ok && !unknown) {
       history.anomaly("batch answered " + a.status() + ": " + a.body());
     }
@@ -212,7 +220,7 @@ public final class Workload implements AutoCloseable {
     if (a != null && a.status() == 400) {
       history.failedDefinitively.add(good);
       history.count("refused batch", History.Outcome.FAILED);
-    } else if (a == null || a.status() == 503 || a.status() == 504) {
+    } else if (a == null || a.status() == 503 || a.status() == 504 || a.status() == NodeHttp.REFUSED) {
       history.count("refused batch", History.Outcome.UNKNOWN);
     } else {
       history.anomaly("a batch with an invalid agent answered " + a.status() + ": " + a.body());
@@ -231,6 +239,9 @@ public final class Workload implements AutoCloseable {
       history.count("claim to retract/vote", History.Outcome.OK);
     } else {
       history.count("claim to retract/vote", a == null || a.status() >= 503 ? History.Outcome.UNKNOWN : History.Outcome.FAILED);
+      if (a != null && a.status() == NodeHttp.REFUSED) {
+        refused(value);
+      }
     }
   }
 
@@ -248,6 +259,9 @@ public final class Workload implements AutoCloseable {
       history.count("retract", History.Outcome.OK);
     } else if (a == null || a.status() >= 503) {
       history.count("retract", History.Outcome.UNKNOWN);
+    } else if (a.status() == NodeHttp.REFUSED) {
+      history.count("retract", History.Outcome.FAILED);
+      pauseAfterRefusal();
     } else {
       history.anomaly("retraction answered " + a.status() + ": " + a.body());
       history.count("retract", History.Outcome.FAILED);
@@ -269,6 +283,9 @@ public final class Workload implements AutoCloseable {
       history.count("vote", History.Outcome.OK);
     } else if (a == null || a.status() >= 503) {
       history.count("vote", History.Outcome.UNKNOWN);
+    } else if (a.status() == NodeHttp.REFUSED) {
+      history.count("vote", History.Outcome.FAILED);
+      pauseAfterRefusal();
     } else {
       history.anomaly("vote answered " + a.status() + ": " + a.body());
       history.count("vote", History.Outcome.FAILED);
@@ -287,8 +304,11 @@ public final class Workload implements AutoCloseable {
         WRITE_TIMEOUT);
     long returned = System.nanoTime();
     String kind = "read " + consistency;
-    if (a == null || a.status() == 503 || a.status() == 504) {
+    if (a == null || a.status() == 503 || a.status() == 504 || a.status() == NodeHttp.REFUSED) {
       history.count(kind, a == null ? History.Outcome.UNKNOWN : History.Outcome.FAILED); // a failed read tells nothing
+      if (a != null && a.status() == NodeHttp.REFUSED) {
+        pauseAfterRefusal();
+      }
       return;
     }
     if (a.status() != 200 && a.status() != 404) {
@@ -306,6 +326,17 @@ public final class Workload implements AutoCloseable {
     } else {
       history.add(new History.Recorded(key, node, consistency, new Operation<>(p, invoked, returned, Op.read(), value)));
     }
+  }
+
+  /** A write whose connection was refused was never sent: it certainly did not happen. */
+  private void refused(String value) {
+    history.failedDefinitively.add(value);
+    pauseAfterRefusal();
+  }
+
+  /** A node that refuses connections is down; don't spin on it. */
+  private void pauseAfterRefusal() {
+    sleep(100);
   }
 
   private void sleep(long ms) {

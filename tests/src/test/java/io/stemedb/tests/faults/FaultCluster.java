@@ -327,6 +327,23 @@ public final class FaultCluster implements AutoCloseable {
     }
   }
 
+  /** Copies the node logs to target/fault-logs/<dir>/ (the temporary directory goes with the test). */
+  private void keepLogs() {
+    try {
+      Path keep = Path.of("target", "fault-logs", dir.getFileName().toString());
+      Files.createDirectories(keep);
+      for (int k = 1; k <= nodes; k++) {
+        Path log = dir.resolve("n" + k).resolve("node.log");
+        if (Files.exists(log)) {
+          Files.copy(log, keep.resolve("n" + k + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      Files.write(keep.resolve("faults.txt"), faults());
+    } catch (IOException e) {
+      System.err.println("could not keep the node logs: " + e);
+    }
+  }
+
   /** Undoes every fault and stops every node; safe to call more than once and after a failure. */
   @Override
   public void close() {
@@ -339,6 +356,7 @@ public final class FaultCluster implements AutoCloseable {
   }
 
   private synchronized void undo() {
+    keepLogs();
     for (int k = 1; k <= nodes; k++) {
       Optional<ProcessHandle> p = process(k);
       if (p.isPresent()) {

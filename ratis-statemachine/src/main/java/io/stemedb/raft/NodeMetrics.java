@@ -54,7 +54,7 @@ public final class NodeMetrics {
   final Counter walFsyncErrors =
       Counter.build()
           .name("stemedb_wal_fsync_errors_total")
-          .help("Failures of the Raft log (the WAL) to write or sync; the node stops serving after one.")
+          .help("Failures to write or sync the node's disk: the Raft log (the WAL), or the store applying it; the node stops serving after one.")
           .register(registry);
 
   final Histogram storeCommitSeconds =

@@ -396,6 +396,7 @@ public final class StemeNode implements AutoCloseable {
   public <T> Read<T> read(
       Consistency consistency, long minIndex, long maxLagMs, Duration timeout, BiFunction<Store, Long, T> reader)
       throws TimeoutException {
+    division(); // a node whose Raft server stopped serves no read: its store may be closed with it
     switch (consistency) {
       case LINEARIZABLE, LEADER -> barrier(timeout);
       case STALE -> {
@@ -595,11 +596,20 @@ public final class StemeNode implements AutoCloseable {
   // ------------------------------------------------------------------------------- status & admin
 
   private RaftServer.Division division() {
+    RaftServer.Division d;
     try {
-      return server.getDivision(group.getGroupId());
+      d = server.getDivision(group.getGroupId());
     } catch (IOException e) {
       throw new UnavailableException("the Raft group is not running on " + id(), e);
     }
+    // After a failure Ratis cannot recover from (the log could not be written or synced), it closes
+    // the division but keeps handing it out, and the closed division still reports the role it had:
+    // a leader whose disk failed went on saying "primary" (status, stemedb_cluster_is_primary) next
+    // to the real leader of a later term. A closed division is no member at all.
+    if (!d.getInfo().isAlive()) {
+      throw new UnavailableException("the Raft server on " + id() + " has stopped (see its log; restart the node)", null);
+    }
+    return d;
   }
 
   public NodeStatus status() {

@@ -265,6 +265,20 @@ public final class StemeStateMachine extends BaseStateMachine {
   /** Total: no entry makes it throw; only a failing disk does, and then the server stops. */
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    try {
+      return applyLogged(trx);
+    } catch (io.stemedb.storage.StoreFailedException e) {
+      storeFailed(e);
+      throw e;
+    } catch (InternalError e) {
+      // A write to a memory-mapped store file that the disk cannot back (SIGBUS on a full disk)
+      // surfaces as this error at the next safepoint, wherever the apply thread then is.
+      storeFailed(e);
+      throw e;
+    }
+  }
+
+  private CompletableFuture<Message> applyLogged(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     TermIndex ti = TermIndex.valueOf(entry);
     Store s = store;
@@ -340,6 +354,22 @@ public final class StemeStateMachine extends BaseStateMachine {
     LOG.error("{}: the Raft log could not be written or synced{}; this node stops serving. Check the disk "
         + "(dmesg, df, SMART), fix or replace it, then restart the node: it recovers from its log and the "
         + "others (docs/runbooks).", getId(), failedEntry == null ? "" : " at entry " + TermIndex.valueOf(failedEntry), cause);
+  }
+
+  /**
+   * The store could not apply an entry — on a full disk its memory-mapped files fail before the Raft
+   * log does (the log's segments are preallocated), so without this a full disk stopped the node
+   * with stemedb_wal_fsync_errors_total still 0 and no disk alert. Counted once: every later apply
+   * fails with "failed earlier". Ratis then stops this node's Raft server (fail-stop).
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean storeFailureCounted = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private void storeFailed(Throwable e) {
+    if (storeFailureCounted.compareAndSet(false, true)) {
+      metrics.walFsyncErrors.inc();
+      LOG.error("{}: the store could not be written; this node stops serving. Check the disk (df, dmesg), free "
+          + "or fix it, then restart the node: it recovers from its log and the others (docs/runbooks).", getId(), e);
+    }
   }
 
   /** Config and metadata entries: replays of ones the store already covers must not move us back. */

@@ -33,6 +33,8 @@ import picocli.CommandLine.Parameters;
 public final class LocalCluster implements Runnable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** A node's command prefix (one word a line), if it has one: see {@code up --node-prefix}. */
+  static final String PREFIX_FILE = "command-prefix";
 
   @Override
   public void run() {
@@ -71,6 +73,16 @@ public final class LocalCluster implements Runnable {
         description = "a setting for every node's stemedb.toml, the value as TOML (e.g. raft.merkle_check_interval_ms=1000); repeatable")
     List<String> settings = new ArrayList<>();
 
+    @Option(names = "--hosts", split = ",", paramLabel = "IP",
+        description = "each node's address, which it binds and advertises for HTTP and Raft, in node order "
+            + "(default: 127.0.0.1 for all; fault tests give each node its own network namespace and address)")
+    List<String> hosts = List.of();
+
+    @Option(names = "--node-prefix", paramLabel = "ID=COMMAND", description = "run node ID under COMMAND "
+        + "(whitespace-separated words placed before java, e.g. n2='ip netns exec ns2' or n3='faketime -f +5s'); "
+        + "kept in <dir>/ID/" + PREFIX_FILE + " (one word a line), so start-node uses it too")
+    java.util.Map<String, String> prefixes = java.util.Map.of();
+
     private boolean groupCommitOn() {
       return switch (groupCommit) {
         case "on" -> true;
@@ -79,16 +91,24 @@ public final class LocalCluster implements Runnable {
       };
     }
 
+    private String host(int node) {
+      return hosts.isEmpty() ? "127.0.0.1" : hosts.get(node - 1).trim();
+    }
+
     @Override
     public Integer call() throws Exception {
       if (nodes < 1 || nodes > 9) {
         throw new IllegalArgumentException("--nodes must be between 1 and 9");
       }
       groupCommitOn();
+      if (!hosts.isEmpty() && hosts.size() != nodes) {
+        throw new IllegalArgumentException("--hosts names " + hosts.size() + " addresses for " + nodes + " nodes");
+      }
       List<NodeSettings.Member> members = new ArrayList<>();
       for (int i = 1; i <= nodes; i++) {
         int http = basePort + 100 * (i - 1);
-        members.add(new NodeSettings.Member("n" + i, "127.0.0.1:" + (http + 2), "127.0.0.1:" + http, 0));
+        String host = host(i);
+        members.add(new NodeSettings.Member("n" + i, host + ":" + (http + 2), host + ":" + http, 0));
       }
       System.out.println("stemedb cluster: " + nodes + " nodes in " + dir.toAbsolutePath() + " — "
           + (adminToken == null && writerToken == null
@@ -101,8 +121,14 @@ public final class LocalCluster implements Runnable {
         Files.createDirectories(nodeDir);
         int http = basePort + 100 * (i - 1);
         Files.writeString(config(dir, m.id()), withSettings(
-            NodeSettings.localClusterToml(m.id(), nodeDir.resolve("data").toAbsolutePath(), http, http + 2, members,
-                adminToken, writerToken, groupCommitOn()), settings));
+            NodeSettings.localClusterToml(m.id(), nodeDir.resolve("data").toAbsolutePath(), host(i), http, http + 2,
+                members, adminToken, writerToken, groupCommitOn()), settings));
+        String prefix = prefixes.get(m.id());
+        if (prefix != null) {
+          Files.write(nodeDir.resolve(PREFIX_FILE), List.of(prefix.trim().split("\\s+")));
+        } else {
+          Files.deleteIfExists(nodeDir.resolve(PREFIX_FILE));
+        }
         startNode(dir, m.id());
       }
       if (!awaitReady(dir, members, Duration.ofSeconds(timeoutSeconds))) {
@@ -246,7 +272,13 @@ public final class LocalCluster implements Runnable {
     }
     Path nodeDir = dir.resolve(id);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
+    List<String> command = new ArrayList<>();
+    // A wrapper that execs java in the end (ip netns exec, env, faketime): the pid stays java's.
+    Path prefix = nodeDir.resolve(PREFIX_FILE);
+    if (Files.exists(prefix)) {
+      Files.readAllLines(prefix).stream().filter(w -> !w.isBlank()).forEach(command::add);
+    }
+    command.addAll(List.of(java, "-Xmx1g"));
     // Extra JVM options for every node, e.g. Ratis settings to try: -Draft.server.log.force.sync.num=16
     String extra = System.getenv("STEMEDB_NODE_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {

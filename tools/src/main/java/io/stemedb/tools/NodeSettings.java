@@ -280,11 +280,18 @@ public record NodeSettings(
   static String localClusterToml(
       String id, Path dataDir, int httpPort, int raftPort, List<Member> peers, String adminToken, String writerToken,
       boolean groupCommit) {
+    return localClusterToml(id, dataDir, "127.0.0.1", httpPort, raftPort, peers, adminToken, writerToken, groupCommit);
+  }
+
+  /** The same, binding HTTP and Raft to {@code host} (a node with its own address). */
+  static String localClusterToml(
+      String id, Path dataDir, String host, int httpPort, int raftPort, List<Member> peers, String adminToken,
+      String writerToken, boolean groupCommit) {
     StringBuilder b = new StringBuilder()
         .append("# Written by `stemedb cluster up`; every key is documented in etc/stemedb.toml.\n")
         .append("[node]\nid = \"").append(id).append("\"\ndata_dir = \"").append(dataDir.toString().replace("\\", "/")).append("\"\n\n")
-        .append("[http]\nhost = \"127.0.0.1\"\nport = ").append(httpPort).append("\n\n")
-        .append("[raft]\nhost = \"127.0.0.1\"\nport = ").append(raftPort).append("\n");
+        .append("[http]\nhost = \"").append(host).append("\"\nport = ").append(httpPort).append("\n\n")
+        .append("[raft]\nhost = \"").append(host).append("\"\nport = ").append(raftPort).append("\n");
     if (adminToken != null || writerToken != null) {
       b.append("\n[auth]\n");
       if (adminToken != null) {

@@ -54,14 +54,17 @@ class ReplicaRepairTest {
       c.startNode(victim);
       writeClaims(c, "after", 50);
 
-      OpsCluster.await(WAIT, "the damaged replica flagged by the background check, and only it", () -> {
+      awaitWithLog(c, victim, "the damaged replica flagged by the background check, and only it", () -> {
         int l = leader(c);
         if (l == victim) {
           // From the damaged replica's side the two healthy ones would differ: let a healthy one lead.
           transferLeadership(c, l, healthy);
           return null;
         }
-        return l > 0 && mismatch(c, l, "n" + victim) == 1 && mismatch(c, l, "n" + healthy) == 0 ? true : null;
+        double bad = l > 0 ? mismatch(c, l, "n" + victim) : -1;
+        double good = l > 0 ? mismatch(c, l, "n" + healthy) : -1;
+        System.out.printf("leader n%d: mismatch n%d=%s n%d=%s%n", l, victim, bad, healthy, good);
+        return bad == 1 && good == 0 ? true : null;
       });
       int now = OpsCluster.await(WAIT, "a healthy primary", () -> {
         int l = leader(c);
@@ -115,9 +118,13 @@ class ReplicaRepairTest {
     try {
       return OpsCluster.await(WAIT, what, check);
     } catch (AssertionError e) {
-      Files.readAllLines(c.dir.resolve("n" + node).resolve("node.log")).stream()
-          .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Exception") || l.contains("restored"))
-          .skip(0).limit(120).forEach(l -> System.out.println("n" + node + ": " + l));
+      for (int n = 1; n <= 3; n++) {
+        int id = n;
+        Files.readAllLines(c.dir.resolve("n" + n).resolve("node.log")).stream()
+            .filter(l -> (l.contains("WARN") || l.contains("ERROR") || l.contains("Merkle") || l.contains("restored"))
+                && !l.contains("APPEND_ENTRIES onError"))
+            .limit(80).forEach(l -> System.out.println("n" + id + ": " + l));
+      }
       throw e;
     }
   }

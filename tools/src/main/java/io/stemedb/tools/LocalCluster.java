@@ -79,7 +79,8 @@ public final class LocalCluster implements Runnable {
     List<String> hosts = List.of();
 
     @Option(names = "--node-prefix", paramLabel = "ID=COMMAND", description = "run node ID under COMMAND "
-        + "(whitespace-separated words placed before java, e.g. n2='ip netns exec ns2' or n3='faketime -f +5s'); "
+        + "(whitespace-separated words placed before java that end by exec'ing it, e.g. n2='ip netns exec ns2' or "
+        + "n3='env LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 FAKETIME=+5s'); "
         + "kept in <dir>/ID/" + PREFIX_FILE + " (one word a line), so start-node uses it too")
     java.util.Map<String, String> prefixes = java.util.Map.of();
 
@@ -273,7 +274,8 @@ public final class LocalCluster implements Runnable {
     Path nodeDir = dir.resolve(id);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
-    // A wrapper that execs java in the end (ip netns exec, env, faketime): the pid stays java's.
+    // A wrapper that execs java in the end (ip netns exec, env): the pid stays java's. (A wrapper
+    // that forks, like the faketime command, would leave node.pid naming the wrapper.)
     Path prefix = nodeDir.resolve(PREFIX_FILE);
     if (Files.exists(prefix)) {
       Files.readAllLines(prefix).stream().filter(w -> !w.isBlank()).forEach(command::add);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stemedb.tools.StemeDbCli;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,25 +45,9 @@ class LocalClusterProcessTest {
     return freeBase(3);
   }
 
-  /** The same for {@code nodes} nodes. */
+  /** A base port with HTTP and Raft ports free for {@code nodes} nodes. */
   static int freeBase(int nodes) {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int candidate = 20_000 + 100 * (int) (Math.random() * 120);
-      boolean free = true;
-      for (int i = 0; i < nodes && free; i++) {
-        for (int offset : new int[] {0, 2}) {
-          try (ServerSocket s = new ServerSocket(candidate + 100 * i + offset)) {
-            s.setReuseAddress(true);
-          } catch (java.io.IOException e) {
-            free = false;
-          }
-        }
-      }
-      if (free) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no free ports");
+    return io.stemedb.tools.FreePorts.stemeDbBase(nodes);
   }
 
   String url(int node, String path) {

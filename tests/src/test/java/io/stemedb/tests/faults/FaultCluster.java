@@ -3,7 +3,6 @@ package io.stemedb.tests.faults;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stemedb.tools.StemeDbCli;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,7 +110,7 @@ public final class FaultCluster implements AutoCloseable {
 
   /** Starts every node and waits until all are ready. */
   public FaultCluster up() {
-    base = freeBase();
+    base = io.stemedb.tools.FreePorts.stemeDbBase(nodes);
     List<String> args = new ArrayList<>(List.of("cluster", "up", "--detach", "--dir", dir.toString(),
         "--base-port", Integer.toString(base), "--nodes", Integer.toString(nodes), "--timeout", "120"));
     if (net != null) {
@@ -132,30 +131,6 @@ public final class FaultCluster implements AutoCloseable {
       throw new IllegalStateException("cluster up failed (" + rc + "); see " + dir + "/n*/node.log");
     }
     return this;
-  }
-
-  /**
-   * A base port whose HTTP and Raft ports are free for every node. With namespaces each node has
-   * its own port space, but the same scheme keeps node logs and URLs alike in both modes.
-   */
-  private int freeBase() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int candidate = 20_000 + 100 * (int) (Math.random() * 120);
-      boolean free = true;
-      for (int i = 0; i < nodes && free; i++) {
-        for (int offset : new int[] {0, 2}) {
-          try (ServerSocket s = new ServerSocket(candidate + 100 * i + offset)) {
-            s.setReuseAddress(true);
-          } catch (IOException e) {
-            free = false;
-          }
-        }
-      }
-      if (free) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no free ports");
   }
 
   public String host(int node) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +90,7 @@ public final class EtcdCluster implements Contender {
     EtcdCluster c = new EtcdCluster(binary, version(binary), Files.createTempDirectory("stemedb-bench-etcd"));
     Runtime.getRuntime().addShutdownHook(c.shutdownHook);
     try {
-      int base = freeBase();
+      int base = io.stemedb.tools.FreePorts.base(21_000, 200, MEMBERS, 10, 0, 1);
       String token = "bench-" + Long.toString(System.nanoTime(), 36);
       String initial = java.util.stream.IntStream.range(0, MEMBERS)
           .mapToObj(i -> "m" + (i + 1) + "=http://127.0.0.1:" + (base + 10 * i + 1)).collect(Collectors.joining(","));
@@ -288,29 +287,5 @@ public final class EtcdCluster implements Contender {
     p.waitFor(10, TimeUnit.SECONDS);
     return text.lines().filter(l -> l.startsWith("etcd Version:")).map(l -> l.substring("etcd Version:".length()).trim())
         .findFirst().orElse("(unknown version)");
-  }
-
-  /** A client port base whose six ports (client and peer of three members) are free, below the ephemeral range. */
-  static int freeBase() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int candidate = 21_000 + 50 * (int) (Math.random() * 200);
-      if (allFree(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no free ports for etcd between 21000 and 31000");
-  }
-
-  private static boolean allFree(int base) {
-    for (int i = 0; i < MEMBERS; i++) {
-      for (int offset : new int[] {0, 1}) {
-        try (ServerSocket s = new ServerSocket(base + 10 * i + offset)) {
-          s.setReuseAddress(true);
-        } catch (IOException e) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 }

@@ -3,7 +3,6 @@ package io.stemedb.tools.bench.load;
 import io.stemedb.tools.LocalCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ public final class OwnCluster implements Contender {
 
   /** Starts the cluster and waits until every node is ready; {@code extraArgs} go to {@code cluster up} as they are. */
   public static OwnCluster start(List<String> extraArgs, PrintWriter out) throws IOException {
-    OwnCluster c = new OwnCluster(Files.createTempDirectory("stemedb-http-load"), freeBase());
+    OwnCluster c = new OwnCluster(Files.createTempDirectory("stemedb-http-load"), io.stemedb.tools.FreePorts.stemeDbBase(NODES));
     Runtime.getRuntime().addShutdownHook(c.shutdownHook);
     List<String> args = new ArrayList<>(List.of("up", "--detach", "--dir", c.dir.toString(),
         "--base-port", Integer.toString(c.basePort)));
@@ -148,32 +147,5 @@ public final class OwnCluster implements Contender {
     } catch (IOException e) {
       System.err.println("http-load: could not delete " + dir + ": " + e.getMessage());
     }
-  }
-
-  /**
-   * An HTTP base port whose six ports (HTTP and Raft of three nodes) are free, below the kernel's
-   * ephemeral range (32768 and up), where an outgoing connection could take one after the check.
-   */
-  static int freeBase() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int candidate = 20_000 + 100 * (int) (Math.random() * 120);
-      if (allFree(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no free ports between 20000 and 32000");
-  }
-
-  private static boolean allFree(int base) {
-    for (int i = 0; i < NODES; i++) {
-      for (int offset : new int[] {0, 2}) {
-        try (ServerSocket s = new ServerSocket(base + 100 * i + offset)) {
-          s.setReuseAddress(true);
-        } catch (IOException e) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 }

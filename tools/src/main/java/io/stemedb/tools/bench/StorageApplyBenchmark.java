@@ -50,6 +50,12 @@ public final class StorageApplyBenchmark implements Callable<Integer> {
   @Option(names = "--dir", description = "where to put the store files (default: a temp directory)")
   Path dir;
 
+  @Option(
+      names = "--reads",
+      defaultValue = "100000",
+      description = "after the last commit, time this many records(subject, predicate, epoch, asOf) reads of random keys (0: none)")
+  int reads;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new StorageApplyBenchmark()).execute(args));
   }
@@ -102,9 +108,18 @@ public final class StorageApplyBenchmark implements Callable<Integer> {
       long t0 = System.nanoTime();
       store.commit();
       nanos += System.nanoTime() - t0;
+      if (reads > 0) {
+        timeReads(store, new Random(1000 + run));
+      }
     } finally {
-      Files.deleteIfExists(file);
-      Files.deleteIfExists(Path.of(file + ".wal.0"));
+      // the store's files are state file plus siblings named after it (.wal.N, .run-N, .lock)
+      try (var siblings = Files.list(file.getParent())) {
+        for (Path p : (Iterable<Path>) siblings::iterator) {
+          if (p.getFileName().toString().startsWith(file.getFileName().toString())) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
       if (dir == null) {
         try (var files = Files.walk(base)) {
           files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -118,6 +133,31 @@ public final class StorageApplyBenchmark implements Callable<Integer> {
       commitPauses.reset();
     }
     return assertions / (nanos / 1e9);
+  }
+
+  /**
+   * The read a resolve makes: {@code records(subject, predicate, 0, applied)} for random keys of the
+   * store just filled (100k subjects x 10 predicates, so ~1 claim per key), after one untimed pass of
+   * 10k reads to warm the JIT. Latency in microseconds, p50 / p99 / max.
+   */
+  private void timeReads(Store store, Random random) {
+    long asOf = store.appliedIndex();
+    long found = 0;
+    for (int i = 0; i < 10_000; i++) {
+      found += store.records("customer:" + random.nextInt(100_000), "attr" + random.nextInt(10), 0, asOf)
+          .assertions().size();
+    }
+    org.HdrHistogram.Histogram latency = new org.HdrHistogram.Histogram(3);
+    for (int i = 0; i < reads; i++) {
+      String subject = "customer:" + random.nextInt(100_000);
+      String predicate = "attr" + random.nextInt(10);
+      long t0 = System.nanoTime();
+      found += store.records(subject, predicate, 0, asOf).assertions().size();
+      latency.recordValue(Math.max(1, (System.nanoTime() - t0) / 100)); // in 0.1 us
+    }
+    System.out.printf("  records() of %,d random keys: p50 %.1f us, p99 %.1f us, max %.1f us (%,d claims found)%n",
+        reads, latency.getValueAtPercentile(50) / 10.0, latency.getValueAtPercentile(99) / 10.0,
+        latency.getMaxValue() / 10.0, found);
   }
 
   private final org.HdrHistogram.Histogram commitPauses = new org.HdrHistogram.Histogram(3);

@@ -11,7 +11,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * A restored store waiting in a node's data directory ({@value #DIRECTORY}/): the MapDB files of a store
+ * A restored store waiting in a node's data directory ({@value #DIRECTORY}/): the files of a store
  * filled by {@code stemedb restore}, and {@value #MARKER} naming its applied index and term. Written last,
  * the marker makes a seed complete: a restore that stopped half-way leaves no marker and is ignored.
  * The node installs it at its next start ({@link StemeStateMachine}) as its state and snapshot.
@@ -61,19 +61,40 @@ public final class RestoreSeed {
     return term;
   }
 
-  /** False once its files were moved into place (an install that stopped before it finished). */
+  /** False once the seed's store is gone (a seed that names a position but holds no store). */
   boolean holdsStore() {
     return java.nio.file.Files.exists(dir.resolve("state.db"));
   }
 
-  /** Moves the store's files (all but the marker) into {@code generation}. */
+  /**
+   * Puts the store's files (its manifest {@code state.db} and the runs beside it; not the marker, not
+   * the lock file) into {@code generation} as hard links (copies where links are not possible). The
+   * seed keeps its files until {@link #delete}: a store is several files, and a crash half-way through
+   * must leave the seed whole so that the next start installs it again from the beginning.
+   */
   void moveInto(Path generation) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        if (!f.getFileName().toString().equals(MARKER)) {
-          Files.move(f, generation.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        String name = f.getFileName().toString();
+        if (name.equals(MARKER) || name.endsWith(".lock") || !Files.isRegularFile(f)) {
+          continue;
+        }
+        Path target = generation.resolve(f.getFileName());
+        Files.deleteIfExists(target);
+        try {
+          Files.createLink(target, f);
+        } catch (IOException | UnsupportedOperationException e) {
+          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+          try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(target,
+              java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+          }
         }
       }
+    }
+    try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(generation,
+        java.nio.file.StandardOpenOption.READ)) {
+      d.force(true); // the generation's entries are durable before CURRENT names it
     }
   }
 

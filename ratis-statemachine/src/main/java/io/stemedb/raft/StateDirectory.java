@@ -9,8 +9,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The state machine's directory: the MapDB store lives in a generation folder ({@code state-N/}) named
- * by the file {@code CURRENT}. Installing a snapshot fills a new generation beside the live one and
+ * The state machine's directory: the store (its manifest {@code state.db} and the run files beside
+ * it) lives in a generation folder ({@code state-N/}) named by the file {@code CURRENT}. Installing a snapshot fills a new generation beside the live one and
  * then switches {@code CURRENT} with an atomic rename, so a crash during an install leaves the old
  * state in force and the half-filled generation is deleted on the next start.
  */

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Raft state machine: every committed entry goes through {@link #applyTransaction} into the
- * MapDB {@link Store}, on every replica, in log order. It reads top to bottom as Ratis drives it:
+ * {@link Store}, on every replica, in log order. It reads top to bottom as Ratis drives it:
  * initialize, validate on the leader, apply, snapshot, install.
  *
  * <p><b>Durability.</b> The Raft log is the durable record. The store commits on a timer and at every

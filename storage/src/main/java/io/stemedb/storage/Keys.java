@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * Composite keys for the MapDB B-trees, as bytes compared unsigned lexicographically (MapDB's
- * {@code Serializer.BYTE_ARRAY}). Strings end with a 0x00 byte, which UTF-8 never produces for a
+ * Composite keys, as bytes compared unsigned lexicographically ({@code Arrays.compareUnsigned}); each
+ * key starts with its {@link Table}'s byte. Strings end with a 0x00 byte, which UTF-8 never produces for a
  * non-NUL character, so a key's prefix is exactly "these leading fields"; numbers are 8-byte
  * big-endian so that they sort numerically. The API forbids control characters in every keyed
  * string, and {@link #requireNoNul} keeps the store total if one slips through.
@@ -67,6 +67,10 @@ final class Keys {
       return raw(Keys.id(hexId));
     }
 
+    Builder u8(int v) {
+      return raw(new byte[] {(byte) v});
+    }
+
     Builder u64(long v) {
       return raw(ByteBuffer.allocate(8).putLong(v).array());
     }
@@ -75,7 +79,7 @@ final class Keys {
       return raw(ByteBuffer.allocate(4).putInt(v).array());
     }
 
-    private Builder raw(byte[] b) {
+    Builder raw(byte[] b) {
       if (big != null || buf.remaining() < b.length) {
         byte[] sofar = build();
         big = new byte[sofar.length + b.length];

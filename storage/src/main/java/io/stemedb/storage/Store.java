@@ -8,29 +8,24 @@ import io.stemedb.model.Hashing;
 import io.stemedb.model.Retraction;
 import io.stemedb.model.StoredRecord;
 import io.stemedb.model.Vote;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
-import org.mapdb.Atomic;
-import org.mapdb.BTreeMap;
-import org.mapdb.DB;
-import org.mapdb.DBMaker;
-import org.mapdb.HTreeMap;
-import org.mapdb.Serializer;
 
 /**
- * The replica's state on one MapDB file: every record ever applied, the indexes reads need, the
- * Merkle tree, and the applied log index.
+ * The replica's state: every record ever applied, the indexes reads need, the Merkle tree, and the
+ * applied log index — in a log-structured store ({@link Lsm}): a memtable that {@link #apply} fills,
+ * immutable sorted runs that {@link #commit} writes, and a manifest naming them.
  *
- * <p><b>Layout.</b> {@code log} holds every record's content under (index, seq) — the one copy of
- * each record; every other map is an index pointing into it:
+ * <p><b>Layout.</b> One key space; each key starts with its {@link Table}'s byte. {@code log} holds
+ * every record's content under (index, seq) — the one copy of each record; every other table is an
+ * index pointing into it:
  *
  * <pre>
  *   log          (index u64, seq u32)                          -> record content (RecordCodec)
@@ -41,122 +36,71 @@ import org.mapdb.Serializer;
  *   agents       (agent, index u64, seq u32)                   -> log key          (authority as of N)
  *   epochs       (subject-or-*, index u64, seq u32)            -> ()               (epoch as of N)
  *   epochRequests (subject, request id)                        -> log key          (idempotent retries)
- *   merkle       page                                          -> 64 bucket states
  * </pre>
  *
  * Every record carries its index, so a read "as of index N" is a range over these keys and needs no
- * separate history.
+ * separate history. No key is ever written twice and none is deleted (a duplicate claim, retraction or
+ * epoch request is refused by {@link RequestPlan} before anything is written), so runs merge by union.
+ * The Merkle pages and the applied index/term are not keys: they live in the manifest.
  *
- * <p><b>Atomicity.</b> MapDB runs with its write-ahead log ({@code transactionEnable}); {@link #commit()}
- * makes everything applied so far durable at once, and is only ever called between entries. After a
- * crash the file therefore holds all of each entry up to the last commit, with its index, and nothing
- * of later ones: the Raft log, which is the durable record, replays those. Committing is the caller's
- * choice of cadence because each commit costs an fsync and a checksum pass (milliseconds).
+ * <p><b>Atomicity.</b> {@link #commit()} writes everything applied so far as one run, fsyncs it, and
+ * then atomically replaces the manifest, which names the runs together with the applied index and the
+ * Merkle pages; it is only ever called between entries. After a crash the store therefore holds all of
+ * each entry up to the last commit, with its index, and nothing of later ones: the Raft log, which is
+ * the durable record, replays those.
  *
  * <p><b>Totality.</b> {@link #apply} never throws on any content: each request is planned first
  * against the state (duplicates, conflicts, missing claims, ownership), and a request with any
  * rejected change writes nothing. Only an I/O failure escapes, after which the store refuses further
- * writes until reopened (the file then rolls back to the last commit).
+ * writes until reopened (which goes back to the last commit).
  */
 public final class Store implements AutoCloseable {
-  private static final String FORMAT = "stemedb-store-1";
   private static final byte[] NOTHING = new byte[0];
-  private static final int NODE_SIZE = 16;
 
   private final Path file;
-  private final DB db;
-  private final BTreeMap<byte[], byte[]> log;
-  private final HTreeMap<byte[], byte[]> claims;
-  private final BTreeMap<byte[], byte[]> claimIndex;
-  private final HTreeMap<byte[], byte[]> retractions;
-  private final BTreeMap<byte[], byte[]> votes;
-  private final BTreeMap<byte[], byte[]> agents;
-  private final BTreeMap<byte[], byte[]> epochs;
-  private final HTreeMap<byte[], byte[]> epochRequests;
-  private final HTreeMap<Integer, byte[]> merklePages;
-  private final Atomic.Long appliedIndex;
-  private final Atomic.Long appliedTerm;
+  private final Lsm lsm;
   private final MerkleTree merkle;
+  // The Merkle pages as of the last flush; pages are replaced, never changed in place, so a manifest
+  // may share them.
+  private final Map<Integer, byte[]> merklePages;
   private volatile Position applied;
   private volatile Position committed;
   private volatile boolean failed;
+  private volatile long claims;
 
-  private Store(Path file, DB db) {
+  private Store(Path file, Lsm lsm) {
     this.file = file;
-    this.db = db;
-    // Record bodies live outside the B-tree nodes and nodes are small: MapDB re-serialises a whole node
-    // on every put, and appends always hit the right-most leaf (measured: 14.5k -> 25k claims/s).
-    this.log =
-        db.treeMap("log", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
-            .valuesOutsideNodesEnable()
-            .maxNodeSize(NODE_SIZE)
-            .createOrOpen();
-    this.claims =
-        db.hashMap("claims", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).counterEnable().createOrOpen();
-    this.claimIndex =
-        db.treeMap("claimIndex", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
-            .maxNodeSize(NODE_SIZE)
-            .createOrOpen();
-    this.retractions =
-        db.hashMap("retractions", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
-    this.votes = db.treeMap("votes", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
-    this.agents = db.treeMap("agents", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
-    this.epochs = db.treeMap("epochs", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
-    this.epochRequests =
-        db.hashMap("epochRequests", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
-    this.merklePages =
-        db.hashMap("merkle", Serializer.INTEGER, Serializer.BYTE_ARRAY).createOrOpen();
-    this.appliedIndex = db.atomicLong("appliedIndex").createOrOpen();
-    this.appliedTerm = db.atomicLong("appliedTerm").createOrOpen();
-    Atomic.String format = db.atomicString("format").createOrOpen();
-    if (format.get() == null || format.get().isEmpty()) {
-      format.set(FORMAT);
-      db.commit();
-    } else if (!FORMAT.equals(format.get())) {
-      db.close();
-      throw new CorruptStoreException(
-          file + " is in format " + format.get() + ", this build reads " + FORMAT);
-    }
+    this.lsm = lsm;
+    Manifest m = lsm.manifest();
+    this.merklePages = new HashMap<>(m.merklePages());
     this.merkle = MerkleTree.load(merklePages);
-    this.applied = new Position(appliedIndex.get(), appliedTerm.get());
+    this.applied = new Position(m.appliedIndex(), m.appliedTerm());
     this.committed = applied;
+    this.claims = lsm.count(Table.CLAIMS);
   }
 
   /**
-   * Opens (or creates) the store in {@code file}. Cost is independent of the data size: the maps are
-   * opened, not scanned, and the Merkle tree is 64 small pages.
+   * Opens (or creates) the store whose manifest is {@code file}; its runs are files beside it named
+   * {@code <file>.run-N}. Cost is independent of the data size: the manifest and each run's index and
+   * bloom filter are read, the records are not.
    */
   public static Store open(Path file) {
+    Lsm lsm = Lsm.open(file);
     try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create the directory of " + file, e);
+      return new Store(file, lsm);
+    } catch (RuntimeException | Error e) {
+      lsm.close();
+      throw e;
     }
-    DB db =
-        DBMaker.fileDB(file.toFile())
-            .transactionEnable()
-            .fileMmapEnableIfSupported()
-            .fileMmapPreclearDisable()
-            .cleanerHackEnable()
-            .closeOnJvmShutdown()
-            .make();
-    return new Store(file, db);
   }
 
   public Path file() {
     return file;
   }
 
-  /** Bytes the store's file takes on disk (0 if it cannot be read). */
+  /** Bytes the store's files (manifest and runs) take on disk. */
   public long sizeOnDisk() {
-    try {
-      return java.nio.file.Files.size(file);
-    } catch (java.io.IOException e) {
-      return 0;
-    }
+    return lsm.sizeOnDisk();
   }
 
   // ---------------------------------------------------------------------------------------- writes
@@ -167,7 +111,7 @@ public final class Store implements AutoCloseable {
    * after restart) and is skipped.
    */
   public synchronized ApplyResult apply(long index, long term, List<List<Change>> requests) {
-    if (failed) {
+    if (failed || lsm.failed()) {
       throw new StoreFailedException("the store failed earlier and must be reopened: " + file);
     }
     if (index <= applied.index()) {
@@ -179,9 +123,6 @@ public final class Store implements AutoCloseable {
       for (List<Change> request : requests) {
         outcomes.add(applyRequest(entry, request));
       }
-      merkle.flush(merklePages);
-      appliedIndex.set(index);
-      appliedTerm.set(term);
       applied = new Position(index, term);
       return new ApplyResult(false, outcomes);
     } catch (RuntimeException | Error e) {
@@ -195,12 +136,24 @@ public final class Store implements AutoCloseable {
     return apply(index, term, List.of(List.of(request)));
   }
 
-  /** Makes everything applied so far durable (fsync). Never called in the middle of an entry. */
+  /**
+   * Makes everything applied so far durable: returns once the new run and the manifest naming it (with
+   * the applied index and the Merkle pages) are fsynced. Never called in the middle of an entry.
+   */
   public synchronized void commit() {
-    if (failed) {
+    if (failed || lsm.failed()) {
       throw new StoreFailedException("the store failed earlier and must be reopened: " + file);
     }
-    db.commit();
+    if (applied.equals(committed) && !lsm.dirty()) {
+      return; // nothing since the last commit
+    }
+    merkle.flush(merklePages);
+    try {
+      lsm.commit(applied.index(), applied.term(), merklePages);
+    } catch (RuntimeException | Error e) {
+      failed = true;
+      throw e;
+    }
     committed = applied;
   }
 
@@ -214,7 +167,7 @@ public final class Store implements AutoCloseable {
     }
 
     byte[] nextKey() {
-      return Keys.key().u64(index).u32(seq++).build();
+      return logKey(index, seq++);
     }
   }
 
@@ -236,29 +189,36 @@ public final class Store implements AutoCloseable {
     return outcomes;
   }
 
+  /** The 12-byte position (index, seq) that the index tables point at; the log's key is it behind the table byte. */
+  private static byte[] logKey(long index, int seq) {
+    return Keys.key().u64(index).u32(seq).build();
+  }
+
+  /**
+   * Writes one record: its content into the log, then its index entries (the log entry first, so a
+   * concurrent reader that finds an index entry finds the record it points at).
+   */
   private void write(byte[] logKey, StoredRecord record) {
     byte[] content = RecordCodec.encode(record);
-    log.put(logKey, content);
+    lsm.put(concat(Table.LOG.start(), logKey), content);
     if (record instanceof Assertion a) {
-      claims.put(Keys.id(a.id()), logKey);
-      claimIndex.put(claimKey(a.subject(), a.predicate(), a.epoch(), logKey), NOTHING);
+      lsm.put(Table.CLAIMS.key().id(a.id()).build(), logKey);
+      lsm.put(concat(Table.CLAIM_INDEX.key().string(a.subject()).string(a.predicate()).u64(a.epoch()).build(), logKey),
+          NOTHING);
+      claims++;
     } else if (record instanceof Retraction r) {
-      retractions.put(Keys.id(r.assertionId()), logKey);
+      lsm.put(Table.RETRACTIONS.key().id(r.assertionId()).build(), logKey);
     } else if (record instanceof Vote v) {
-      votes.put(concat(Keys.key().id(v.assertionId()).string(v.agent()).build(), logKey), logKey);
+      lsm.put(concat(Table.VOTES.key().id(v.assertionId()).string(v.agent()).build(), logKey), logKey);
     } else if (record instanceof AgentSetting s) {
-      agents.put(concat(Keys.key().string(s.agent()).build(), logKey), logKey);
+      lsm.put(concat(Table.AGENTS.key().string(s.agent()).build(), logKey), logKey);
     } else if (record instanceof EpochOpening e) {
-      epochs.put(concat(Keys.key().string(e.subject()).build(), logKey), NOTHING);
+      lsm.put(concat(Table.EPOCHS.key().string(e.subject()).build(), logKey), NOTHING);
       if (e.requestId() != null) {
-        epochRequests.put(Keys.key().string(e.subject()).string(e.requestId()).build(), logKey);
+        lsm.put(Table.EPOCH_REQUESTS.key().string(e.subject()).string(e.requestId()).build(), logKey);
       }
     }
     merkle.add(merkleKey(record), content);
-  }
-
-  private static byte[] claimKey(String subject, String predicate, long epoch, byte[] logKey) {
-    return concat(Keys.key().string(subject).string(predicate).u64(epoch).build(), logKey);
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
@@ -300,14 +260,14 @@ public final class Store implements AutoCloseable {
 
   /** How many claims the store holds (all epochs, retracted ones included); O(1). */
   public long claimCount() {
-    return claims.sizeLong();
+    return claims;
   }
 
   public Optional<Assertion> claim(String id) {
     if (!io.stemedb.model.AssertionId.isWellFormed(id)) {
       return Optional.empty();
     }
-    byte[] logKey = claims.get(Keys.id(id));
+    byte[] logKey = lsm.get(Table.CLAIMS.key().id(id).build());
     return logKey == null ? Optional.empty() : Optional.of((Assertion) record(logKey));
   }
 
@@ -315,7 +275,7 @@ public final class Store implements AutoCloseable {
     if (!io.stemedb.model.AssertionId.isWellFormed(assertionId)) {
       return Optional.empty();
     }
-    byte[] logKey = retractions.get(Keys.id(assertionId));
+    byte[] logKey = lsm.get(Table.RETRACTIONS.key().id(assertionId).build());
     return logKey == null ? Optional.empty() : Optional.of((Retraction) record(logKey));
   }
 
@@ -325,19 +285,23 @@ public final class Store implements AutoCloseable {
     if (!io.stemedb.model.AssertionId.isWellFormed(assertionId)) {
       return out;
     }
-    for (byte[] logKey : votes.prefixSubMap(Keys.id(assertionId)).values()) {
-      out.add((Vote) record(logKey));
+    try (Cursor c = lsm.prefix(Table.VOTES.key().id(assertionId).build())) {
+      while (c.next()) {
+        out.add((Vote) record(c.value()));
+      }
     }
     return out;
   }
 
   /** The latest vote of {@code agent} on a claim, if any. */
   Optional<Vote> latestVote(String assertionId, String agent) {
-    NavigableMap<byte[], byte[]> versions =
-        votes.prefixSubMap(Keys.key().id(assertionId).string(agent).build());
-    return versions.isEmpty()
-        ? Optional.empty()
-        : Optional.of((Vote) record(versions.lastEntry().getValue()));
+    byte[] last = null;
+    try (Cursor c = lsm.prefix(Table.VOTES.key().id(assertionId).string(agent).build())) {
+      while (c.next()) {
+        last = c.value();
+      }
+    }
+    return last == null ? Optional.empty() : Optional.of((Vote) record(last));
   }
 
   /**
@@ -346,14 +310,14 @@ public final class Store implements AutoCloseable {
    */
   public Records records(String subject, String predicate, long epoch, long asOfIndex) {
     List<Assertion> found = new ArrayList<>();
-    for (byte[] key :
-        claimIndex.prefixSubMap(Keys.key().string(subject).string(predicate).u64(epoch).build())
-            .keySet()) {
-      byte[] logKey = logKeyOf(key);
-      if (Keys.longAt(logKey, 0) > asOfIndex) {
-        break;
+    try (Cursor c = lsm.prefix(Table.CLAIM_INDEX.key().string(subject).string(predicate).u64(epoch).build())) {
+      while (c.next()) {
+        byte[] logKey = logKeyOf(c.key());
+        if (Keys.longAt(logKey, 0) > asOfIndex) {
+          break;
+        }
+        found.add((Assertion) record(logKey));
       }
-      found.add((Assertion) record(logKey));
     }
     List<Retraction> retracted = new ArrayList<>();
     List<Vote> cast = new ArrayList<>();
@@ -386,40 +350,50 @@ public final class Store implements AutoCloseable {
 
   /** Openings of exactly {@code subject} (which may be {@code *}) at or before {@code asOfIndex}. */
   long openings(String subject, long asOfIndex) {
-    NavigableMap<byte[], byte[]> all = epochs.prefixSubMap(Keys.key().string(subject).build());
-    if (all.isEmpty()) {
-      return 0;
+    byte[] prefix = Table.EPOCHS.key().string(subject).build();
+    long n = 0;
+    try (Cursor c = lsm.prefix(prefix)) {
+      while (c.next() && Keys.longAt(c.key(), prefix.length) <= asOfIndex) {
+        n++;
+      }
     }
-    byte[] bound = Keys.key().string(subject).u64(asOfIndex).u32(-1).build();
-    return all.headMap(bound, true).size();
+    return n;
   }
 
   /** The opening of an epoch for {@code subject} made with this idempotency key, if any. */
   Optional<EpochOpening> epochOpening(String subject, String requestId) {
-    byte[] logKey = epochRequests.get(Keys.key().string(subject).string(requestId).build());
+    byte[] logKey = lsm.get(Table.EPOCH_REQUESTS.key().string(subject).string(requestId).build());
     return logKey == null ? Optional.empty() : Optional.of((EpochOpening) record(logKey));
   }
 
   /** The predicates that have claims on {@code subject} in {@code epoch} as of {@code asOfIndex}. */
   public List<String> predicates(String subject, long epoch, long asOfIndex) {
     List<String> out = new ArrayList<>();
-    byte[] subjectPrefix = Keys.key().string(subject).build();
-    NavigableMap<byte[], byte[]> ofSubject = claimIndex.prefixSubMap(subjectPrefix);
-    byte[] cursor = ofSubject.isEmpty() ? null : ofSubject.firstKey();
+    byte[] subjectPrefix = Table.CLAIM_INDEX.key().string(subject).build();
+    byte[] subjectEnd = Lsm.end(subjectPrefix);
+    byte[] cursor = firstKey(subjectPrefix, subjectEnd);
     while (cursor != null) {
       String predicate = Keys.stringAt(cursor, subjectPrefix.length);
-      byte[] pePrefix = Keys.key().string(subject).string(predicate).u64(epoch).build();
-      NavigableMap<byte[], byte[]> inEpoch = claimIndex.prefixSubMap(pePrefix);
-      if (!inEpoch.isEmpty() && Keys.longAt(inEpoch.firstKey(), pePrefix.length) <= asOfIndex) {
-        out.add(predicate);
+      byte[] pePrefix = Table.CLAIM_INDEX.key().string(subject).string(predicate).u64(epoch).build();
+      try (Cursor inEpoch = lsm.prefix(pePrefix)) {
+        if (inEpoch.next() && Keys.longAt(inEpoch.key(), pePrefix.length) <= asOfIndex) {
+          out.add(predicate);
+        }
       }
       // Skip every key of this predicate: the next key after (subject, predicate, 0xff...) is the next
       // predicate's first, because the predicate's terminator 0x00 sorts below any character.
-      byte[] past = Keys.key().string(subject).string(predicate).build();
+      byte[] past = Table.CLAIM_INDEX.key().string(subject).string(predicate).build();
       past[past.length - 1] = 1;
-      cursor = ofSubject.ceilingKey(past);
+      cursor = firstKey(past, subjectEnd);
     }
     return out;
+  }
+
+  /** The first key in [from, to), or null. */
+  private byte[] firstKey(byte[] from, byte[] to) {
+    try (Cursor c = lsm.range(from, to)) {
+      return c.next() ? c.key() : null;
+    }
   }
 
   /** The agent's setting in force at {@code asOfIndex}, if it was ever configured by then. */
@@ -431,11 +405,14 @@ public final class Store implements AutoCloseable {
   /** Every setting of {@code agent} at or before {@code asOfIndex}, oldest first. */
   public List<AgentSetting> agentHistory(String agent, long asOfIndex) {
     List<AgentSetting> out = new ArrayList<>();
-    for (byte[] logKey : agents.prefixSubMap(Keys.key().string(agent).build()).values()) {
-      if (Keys.longAt(logKey, 0) > asOfIndex) {
-        break;
+    try (Cursor c = lsm.prefix(Table.AGENTS.key().string(agent).build())) {
+      while (c.next()) {
+        byte[] logKey = c.value();
+        if (Keys.longAt(logKey, 0) > asOfIndex) {
+          break;
+        }
+        out.add((AgentSetting) record(logKey));
       }
-      out.add((AgentSetting) record(logKey));
     }
     return out;
   }
@@ -443,10 +420,13 @@ public final class Store implements AutoCloseable {
   /** The current setting of every configured agent as of {@code asOfIndex}, by agent name. */
   public List<AgentSetting> agents(long asOfIndex) {
     Map<String, AgentSetting> latest = new LinkedHashMap<>();
-    for (byte[] logKey : agents.values()) {
-      if (Keys.longAt(logKey, 0) <= asOfIndex) {
-        AgentSetting s = (AgentSetting) record(logKey);
-        latest.put(s.agent(), s);
+    try (Cursor c = lsm.range(Table.AGENTS.start(), Table.AGENTS.end())) {
+      while (c.next()) {
+        byte[] logKey = c.value();
+        if (Keys.longAt(logKey, 0) <= asOfIndex) {
+          AgentSetting s = (AgentSetting) record(logKey);
+          latest.put(s.agent(), s);
+        }
       }
     }
     return List.copyOf(latest.values());
@@ -459,13 +439,19 @@ public final class Store implements AutoCloseable {
    */
   public List<StoredRecord> recordsAfter(long afterIndex, int limit) {
     List<StoredRecord> out = new ArrayList<>(Math.min(limit, 1024));
-    for (Map.Entry<byte[], byte[]> e :
-        log.tailMap(Keys.key().u64(afterIndex).u32(-1).build(), false).entrySet()) {
-      long index = Keys.longAt(e.getKey(), 0);
-      if (out.size() >= limit && index != out.get(out.size() - 1).index()) {
-        break;
+    // after the last possible key of afterIndex: (afterIndex, 0xffffffff), exclusive
+    byte[] after = Table.LOG.key().u64(afterIndex).u32(-1).build();
+    try (Cursor c = lsm.range(after, Table.LOG.end())) {
+      while (c.next()) {
+        if (java.util.Arrays.equals(c.key(), after)) {
+          continue;
+        }
+        long index = Keys.longAt(c.key(), 1);
+        if (out.size() >= limit && index != out.get(out.size() - 1).index()) {
+          break;
+        }
+        out.add(RecordCodec.decode(c.value(), index));
       }
-      out.add(RecordCodec.decode(e.getValue(), index));
     }
     return out;
   }
@@ -479,13 +465,15 @@ public final class Store implements AutoCloseable {
   public List<Assertion> history(String subject, String predicate, long afterIndex, int limit) {
     byte[] prefix =
         predicate == null
-            ? Keys.key().string(subject).build()
-            : Keys.key().string(subject).string(predicate).build();
+            ? Table.CLAIM_INDEX.key().string(subject).build()
+            : Table.CLAIM_INDEX.key().string(subject).string(predicate).build();
     List<byte[]> logKeys = new ArrayList<>();
-    for (byte[] key : claimIndex.prefixSubMap(prefix).keySet()) {
-      byte[] logKey = logKeyOf(key);
-      if (Keys.longAt(logKey, 0) > afterIndex) {
-        logKeys.add(logKey);
+    try (Cursor c = lsm.prefix(prefix)) {
+      while (c.next()) {
+        byte[] logKey = logKeyOf(c.key());
+        if (Keys.longAt(logKey, 0) > afterIndex) {
+          logKeys.add(logKey);
+        }
       }
     }
     if (predicate == null) {
@@ -504,7 +492,7 @@ public final class Store implements AutoCloseable {
   }
 
   private StoredRecord record(byte[] logKey) {
-    byte[] content = log.get(logKey);
+    byte[] content = lsm.get(concat(Table.LOG.start(), logKey));
     if (content == null) {
       throw new CorruptStoreException("an index points at a missing record: " + Keys.longAt(logKey, 0));
     }
@@ -520,13 +508,19 @@ public final class Store implements AutoCloseable {
    */
   public List<LogRecord> logChunk(long afterIndex, int afterSeq, long upToIndex, int max) {
     List<LogRecord> out = new ArrayList<>(Math.min(max, 4096));
-    byte[] from = Keys.key().u64(afterIndex).u32(afterSeq).build();
-    for (Map.Entry<byte[], byte[]> e : log.tailMap(from, false).entrySet()) {
-      long index = Keys.longAt(e.getKey(), 0);
-      if (index > upToIndex || out.size() >= max) {
-        break;
+    byte[] after = Table.LOG.key().u64(afterIndex).u32(afterSeq).build();
+    try (Cursor c = lsm.range(after, Table.LOG.end())) {
+      while (c.next()) {
+        byte[] key = c.key();
+        if (java.util.Arrays.equals(key, after)) {
+          continue;
+        }
+        long index = Keys.longAt(key, 1);
+        if (index > upToIndex || out.size() >= max) {
+          break;
+        }
+        out.add(new LogRecord(index, Keys.intAt(key, 9), c.value()));
       }
-      out.add(new LogRecord(index, Keys.intAt(e.getKey(), 8), e.getValue()));
     }
     return out;
   }
@@ -534,11 +528,12 @@ public final class Store implements AutoCloseable {
   /**
    * Fills this store, which must be empty, with {@code records} at their original positions and marks
    * it applied at ({@code index}, {@code term}): the install side of a snapshot transfer or restore.
-   * Commits as it goes so memory stays bounded; the applied index is set only at the end, so a crash
-   * part-way leaves a store that says it applied nothing and is simply refilled.
+   * Commits as it goes (a run per {@value #RESTORE_RUN} records) so memory stays bounded; the applied
+   * index is set only at the end, so a crash part-way leaves a store that says it applied nothing and is
+   * simply refilled.
    */
   public synchronized void restore(Iterable<LogRecord> records, long index, long term) {
-    if (appliedIndex.get() != 0 || !log.isEmpty()) {
+    if (applied.index() != 0 || lsm.count(Table.LOG) != 0) {
       throw new IllegalStateException("restore needs an empty store, " + file + " is not");
     }
     long n = 0;
@@ -546,18 +541,30 @@ public final class Store implements AutoCloseable {
       if (r.index() > index) {
         throw new IllegalArgumentException("record at " + r.index() + " is past the snapshot index " + index);
       }
-      write(Keys.key().u64(r.index()).u32(r.seq()).build(), RecordCodec.decode(r.content(), r.index()));
-      if (++n % 10_000 == 0) {
-        merkle.flush(merklePages);
-        db.commit();
+      write(logKey(r.index(), r.seq()), RecordCodec.decode(r.content(), r.index()));
+      if (++n % RESTORE_RUN == 0) {
+        commitAt(committed);
       }
     }
-    merkle.flush(merklePages);
-    appliedIndex.set(index);
-    appliedTerm.set(term);
-    db.commit();
     applied = new Position(index, term);
-    committed = applied;
+    commitAt(applied);
+  }
+
+  private static final int RESTORE_RUN = 200_000;
+
+  /** A commit that records {@code position} as applied (restore fills without applying entries). */
+  private void commitAt(Position position) {
+    if (failed || lsm.failed()) {
+      throw new StoreFailedException("the store failed earlier and must be reopened: " + file);
+    }
+    merkle.flush(merklePages);
+    try {
+      lsm.commit(position.index(), position.term(), merklePages);
+    } catch (RuntimeException | Error e) {
+      failed = true;
+      throw e;
+    }
+    committed = position;
   }
 
   // ---------------------------------------------------------------------------------------- merkle
@@ -591,19 +598,25 @@ public final class Store implements AutoCloseable {
   public MerkleTree recomputeMerkle(java.util.function.LongConsumer progress) {
     MerkleTree fresh = new MerkleTree();
     long n = 0;
-    for (Map.Entry<byte[], byte[]> e : log.entrySet()) {
-      StoredRecord r = RecordCodec.decode(e.getValue(), Keys.longAt(e.getKey(), 0));
-      fresh.add(merkleKey(r), e.getValue());
-      if (++n % 10_000 == 0) {
-        progress.accept(n);
+    try (Cursor c = lsm.range(Table.LOG.start(), Table.LOG.end())) {
+      while (c.next()) {
+        StoredRecord r = RecordCodec.decode(c.value(), Keys.longAt(c.key(), 1));
+        fresh.add(merkleKey(r), c.value());
+        if (++n % 10_000 == 0) {
+          progress.accept(n);
+        }
       }
     }
     progress.accept(n);
     return fresh;
   }
 
-  /** The incremental tree as stored (what {@link #merkle()} reports), for comparison with a recomputed one. */
+  /**
+   * The incremental tree as the store keeps it (what {@link #merkle()} reports, and what the manifest
+   * holds at each commit), for comparison with a recomputed one.
+   */
   public synchronized MerkleTree storedMerkle() {
+    merkle.flush(merklePages);
     return MerkleTree.load(merklePages);
   }
 
@@ -621,14 +634,26 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /** Commits what was applied (unless the store failed), then closes its files. */
   @Override
   public synchronized void close() {
-    if (!db.isClosed()) {
-      if (!failed) {
-        db.commit();
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (!failed && !lsm.failed()) {
+        commit();
       }
-      db.close();
+    } finally {
+      lsm.close();
     }
   }
 
+  private boolean closed;
+
+  /** How many sorted runs the store has in force (compaction keeps this O(log n)). */
+  int runCount() {
+    return lsm.runCount();
+  }
 }

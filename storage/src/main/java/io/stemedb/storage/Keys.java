@@ -54,50 +54,60 @@ final class Keys {
     return new String(key, offset, end - offset, StandardCharsets.UTF_8);
   }
 
+  /** Builds a key field by field into one growing array (keys are built on every read and write). */
   static final class Builder {
-    private final ByteBuffer buf = ByteBuffer.allocate(1024);
-    private byte[] big;
+    private byte[] buf = new byte[48];
+    private int length;
 
     Builder string(String s) {
-      byte[] b = s.getBytes(StandardCharsets.UTF_8);
-      return raw(b).raw(new byte[] {0});
+      return raw(s.getBytes(StandardCharsets.UTF_8)).u8(0);
     }
 
     Builder id(String hexId) {
-      return raw(Keys.id(hexId));
-    }
-
-    Builder u8(int v) {
-      return raw(new byte[] {(byte) v});
-    }
-
-    Builder u64(long v) {
-      return raw(ByteBuffer.allocate(8).putLong(v).array());
-    }
-
-    Builder u32(int v) {
-      return raw(ByteBuffer.allocate(4).putInt(v).array());
-    }
-
-    Builder raw(byte[] b) {
-      if (big != null || buf.remaining() < b.length) {
-        byte[] sofar = build();
-        big = new byte[sofar.length + b.length];
-        System.arraycopy(sofar, 0, big, 0, sofar.length);
-        System.arraycopy(b, 0, big, sofar.length, b.length);
-      } else {
-        buf.put(b);
+      ensure(ID_BYTES);
+      for (int i = 0; i < ID_BYTES; i++) {
+        buf[length++] = (byte) ((Character.digit(hexId.charAt(2 * i), 16) << 4) | Character.digit(hexId.charAt(2 * i + 1), 16));
       }
       return this;
     }
 
-    byte[] build() {
-      if (big != null) {
-        return big;
+    Builder u8(int v) {
+      ensure(1);
+      buf[length++] = (byte) v;
+      return this;
+    }
+
+    Builder u64(long v) {
+      ensure(8);
+      for (int i = 7; i >= 0; i--) {
+        buf[length++] = (byte) (v >>> (8 * i));
       }
-      byte[] out = new byte[buf.position()];
-      System.arraycopy(buf.array(), 0, out, 0, out.length);
-      return out;
+      return this;
+    }
+
+    Builder u32(int v) {
+      ensure(4);
+      for (int i = 3; i >= 0; i--) {
+        buf[length++] = (byte) (v >>> (8 * i));
+      }
+      return this;
+    }
+
+    Builder raw(byte[] b) {
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, length, b.length);
+      length += b.length;
+      return this;
+    }
+
+    private void ensure(int more) {
+      if (length + more > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, length + more));
+      }
+    }
+
+    byte[] build() {
+      return java.util.Arrays.copyOf(buf, length);
     }
   }
 }

@@ -19,15 +19,11 @@ final class MergedCursor implements Cursor {
   MergedCursor(List<Cursor> sources, Runnable onClose) {
     this.onClose = onClose;
     this.heap = new PriorityQueue<>(Math.max(1, sources.size()), (a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
-    try {
-      for (Cursor c : sources) {
-        if (c.next()) {
-          heap.add(c);
-        }
+    // A failure here propagates; the caller (who owns what onClose releases) cleans up.
+    for (Cursor c : sources) {
+      if (c.next()) {
+        heap.add(c);
       }
-    } catch (RuntimeException | Error e) {
-      close();
-      throw e;
     }
   }
 

@@ -146,7 +146,8 @@ final class Run {
 
   /** The value of {@code key}, or null; {@code hash} is {@code Bloom.hash(key)}. */
   byte[] get(byte[] key, long hash) {
-    if (counts[key[0]] == 0 || !bloom.mightContain(hash) || !inRange(key)) {
+    if (counts[key[0]] == 0 || !inRange(key)
+        || (Table.of(key).wholeKeysInBloom() && !bloom.mightContain(hash))) {
       return null;
     }
     int b = blockOf(key);

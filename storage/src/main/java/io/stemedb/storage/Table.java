@@ -40,6 +40,11 @@ enum Table {
     return t;
   }
 
+  /** Whether the bloom filter holds whole keys of this table (else only its range prefixes). */
+  boolean wholeKeysInBloom() {
+    return this == LOG || this == CLAIMS || this == RETRACTIONS || this == EPOCH_REQUESTS;
+  }
+
   /** The first key of this table. */
   byte[] start() {
     return new byte[] {id};

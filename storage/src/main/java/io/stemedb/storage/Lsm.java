@@ -41,6 +41,17 @@ final class Lsm implements AutoCloseable {
   private final Object swap = new Object(); // guards manifest, view publication and nextRun
   private Manifest manifest;
   private long nextRun;
+  // Runs spilled from a full memtable since the last commit: readable, fsynced, but named by no
+  // manifest yet, so a crash drops them (they hold uncommitted entries) and compaction leaves them be.
+  private final List<Run> pending = new ArrayList<>();
+  private long unspilled; // apply thread only
+
+  /**
+   * Memtable entries after which apply spills it into a pending run. Bounds the memtable: a skip list of
+   * millions of random keys costs ~2x per put (cache misses) against one of a few hundred thousand.
+   * Mutable for tests only.
+   */
+  static int spillEntries = 300_000;
   private volatile View view;
   private volatile boolean failed;
   private final Compactor compactor;
@@ -159,11 +170,38 @@ final class Lsm implements AutoCloseable {
   /** Adds a key (apply thread only). Keys are never written twice. */
   void put(byte[] key, byte[] value) {
     view.memtable.put(key, value);
+    if (++unspilled >= spillEntries) {
+      spill();
+    }
+  }
+
+  /** Writes the memtable as a pending run (not committed: no manifest names it) and starts a new one. */
+  private void spill() {
+    synchronized (swap) {
+      if (failed || closed) {
+        throw new StoreFailedException("the store failed earlier or is closed; reopen it: " + file);
+      }
+      View current = view;
+      try {
+        Run run = writeRun(nextRun++, current.memtable);
+        pending.add(run);
+        List<Run> runs = new ArrayList<>();
+        runs.add(run);
+        runs.addAll(current.runs);
+        publish(new View(new Memtable(), runs));
+        unspilled = 0;
+      } catch (IOException | RuntimeException e) {
+        failed = true;
+        throw new StoreFailedException("spilling the memtable of " + file + " failed; reopen the store", e);
+      }
+    }
   }
 
   /** Whether anything was put since the last commit. */
   boolean dirty() {
-    return !view.memtable.isEmpty();
+    synchronized (swap) {
+      return !view.memtable.isEmpty() || !pending.isEmpty();
+    }
   }
 
   /**
@@ -186,13 +224,17 @@ final class Lsm implements AutoCloseable {
           long number = next++;
           fresh = writeRun(number, current.memtable);
           runs.add(fresh);
-          Manifest.syncDirectory(file.getParent()); // the run's name is durable before a manifest names it
+        }
+        if (fresh != null || !pending.isEmpty()) {
+          Manifest.syncDirectory(file.getParent()); // the runs' names are durable before a manifest names them
         }
         runs.addAll(current.runs);
         Manifest m = new Manifest(index, term, next, numbers(runs), merklePages);
         m.write(file);
         manifest = m;
         nextRun = next;
+        pending.clear();
+        unspilled = 0;
         publish(new View(new Memtable(), runs));
       } catch (IOException | RuntimeException | Error e) {
         failed = true;
@@ -237,7 +279,9 @@ final class Lsm implements AutoCloseable {
       if (failed || closed) {
         return false;
       }
-      inputs = Compactor.pick(view.runs, Run::entries);
+      List<Run> committedRuns = new ArrayList<>(view.runs);
+      committedRuns.removeAll(pending);
+      inputs = Compactor.pick(committedRuns, Run::entries);
       if (inputs.isEmpty()) {
         return false;
       }
@@ -291,7 +335,9 @@ final class Lsm implements AutoCloseable {
           runs.add(r);
         }
       }
-      Manifest m = manifest.withRuns(numbers(runs), nextRun);
+      List<Run> named = new ArrayList<>(runs);
+      named.removeAll(pending); // the manifest keeps naming only committed runs
+      Manifest m = manifest.withRuns(numbers(named), nextRun);
       try {
         m.write(file);
       } catch (IOException | RuntimeException e) {

@@ -46,6 +46,8 @@ class LsmModelProperties {
     TreeMap<byte[], byte[]> pending = new TreeMap<>(Arrays::compareUnsigned);
     long serial = 0;
     long commits = 0;
+    int spill = Lsm.spillEntries;
+    Lsm.spillEntries = 97; // memtables spill into pending runs within a test
     Lsm lsm = Lsm.open(file);
     try {
       for (Step s : steps) {
@@ -77,6 +79,7 @@ class LsmModelProperties {
         check(lsm, model, new Step(8, a, a % 6, 1));
       }
     } finally {
+      Lsm.spillEntries = spill;
       lsm.close();
       try (var files = Files.walk(dir)) {
         files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());

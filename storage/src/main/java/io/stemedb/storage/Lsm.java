@@ -135,9 +135,13 @@ final class Lsm implements AutoCloseable {
         if (name.equals(file.getFileName() + ".tmp")) {
           Files.deleteIfExists(p);
         } else if (name.startsWith(runPrefix)) {
+          String digits = name.substring(runPrefix.length());
+          if (digits.endsWith(".meta")) {
+            digits = digits.substring(0, digits.length() - ".meta".length()); // a run's sidecar goes with it
+          }
           long n;
           try {
-            n = Long.parseLong(name.substring(runPrefix.length()));
+            n = Long.parseLong(digits);
           } catch (NumberFormatException e) {
             continue; // not ours
           }

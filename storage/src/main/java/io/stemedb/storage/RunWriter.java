@@ -1,45 +1,44 @@
 package io.stemedb.storage;
 
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.List;
 import java.util.zip.CRC32C;
+import org.mapdb.SortedTableMap;
+import org.mapdb.volume.FileChannelVol;
+import org.mapdb.volume.Volume;
 
 /**
- * Writes one sorted run file from entries given in ascending key order, then fsyncs it and opens it
- * as a {@link Run} from what it just wrote (no re-read).
+ * Writes one sorted run from entries given in ascending key order: the entries into a MapDB
+ * {@link SortedTableMap} file ({@code <manifest>.run-N}), then what reads need to skip the run
+ * without touching it into a small checksummed sidecar ({@code .meta}: a bloom filter, the key range,
+ * per-table counts), fsyncs both and opens the run from what it just wrote.
  *
- * <p>File: data blocks of ~{@value #BLOCK} bytes (entries as key length, value length, key, value;
- * each block checksummed), then the block index (first key, offset, length, CRC-32C of each block, and
- * the last key), the bloom filter, and a fixed footer (section offsets, entry count, per-table counts,
- * a CRC-32C over index, bloom and footer, and a magic number). Opening reads only index, bloom and
- * footer: a few bytes per 4 KiB of data.
+ * <p>Why MapDB's sorted table: it is MapDB's own format for bulk-loaded immutable maps — written
+ * once, sequentially, from a sorted stream — so a run costs a sequential write instead of a
+ * transactional B-tree update per key. What it lacks (a filter to skip runs, counts, checksums on the
+ * reader's hot fields) is in the sidecar. The data file is written through a file channel, never a
+ * memory map: a full disk then fails a write call with an exception instead of faulting a mapped page.
  */
 final class RunWriter implements AutoCloseable {
-  static final int BLOCK = 4096;
-  static final long MAGIC = 0x5354454d45525531L; // "STEMERU1"
-  static final int FOOTER = 8 + 4 + 8 + 4 + 8 + Table.SLOTS * 8 + 4 + 8;
+  static final long MAGIC = 0x5354454d45525532L; // "STEMERU2"
+  /** Keys share long prefixes (table, subject, predicate): MapDB's delta serializer stores each once per node. */
+  static final org.mapdb.serializer.GroupSerializer<byte[]> KEYS = org.mapdb.Serializer.BYTE_ARRAY;
+  static final org.mapdb.serializer.GroupSerializer<byte[]> VALUES = org.mapdb.Serializer.BYTE_ARRAY;
+  private static final int PAGE = 64 * 1024;
+  private static final int NODE = 16;
 
   private final Path path;
   private final long number;
-  private final FileOutputStream file;
-  private final BufferedOutputStream out;
-  private final CRC32C crc = new CRC32C();
-  private byte[] block = new byte[BLOCK * 2];
-  private int blockLength;
-  private byte[] blockFirstKey;
-  private long offset;
-  private final List<byte[]> firstKeys = new ArrayList<>();
-  private long[] offsets = new long[64];
-  private int[] lengths = new int[64];
-  private int[] crcs = new int[64];
+  private final Volume volume;
+  private final SortedTableMap.Sink<byte[], byte[]> sink;
   private long[] hashes = new long[1024];
   private int hashCount;
+  private byte[] firstKey;
   private byte[] lastKey;
   private long entries;
   private final long[] counts = new long[Table.SLOTS];
@@ -48,33 +47,31 @@ final class RunWriter implements AutoCloseable {
   RunWriter(Path path, long number) throws IOException {
     this.path = path;
     this.number = number;
-    this.file = new FileOutputStream(path.toFile());
-    this.out = new BufferedOutputStream(file, 1 << 20);
+    if (Files.exists(path) || Files.exists(metaPath(path))) {
+      throw new IOException(path + " already exists: run numbers are never reused");
+    }
+    // fileLockWait -1: no OS file lock (the store's own lock file keeps other processes out)
+    this.volume = FileChannelVol.FACTORY.makeVolume(path.toString(), false, -1L);
+    this.sink = SortedTableMap.create(volume, KEYS, VALUES).pageSize(PAGE).nodeSize(NODE).createFromSink();
+  }
+
+  static Path metaPath(Path run) {
+    return run.resolveSibling(run.getFileName() + ".meta");
   }
 
   /** Adds an entry; keys must come in strictly ascending order. */
-  void add(byte[] key, byte[] value) throws IOException {
+  void add(byte[] key, byte[] value) {
     if (lastKey != null && Arrays.compareUnsigned(lastKey, key) >= 0) {
       throw new IllegalArgumentException("run keys out of order");
     }
     Table table = Table.of(key);
-    int need = 8 + key.length + value.length;
-    if (blockLength > 0 && blockLength + need > BLOCK) {
-      flushBlock();
-    }
-    if (blockLength + need > block.length) {
-      block = Arrays.copyOf(block, Math.max(block.length * 2, blockLength + need));
-    }
-    if (blockLength == 0) {
-      blockFirstKey = key;
-    }
-    ByteBuffer.wrap(block, blockLength, 8).putInt(key.length).putInt(value.length);
-    System.arraycopy(key, 0, block, blockLength + 8, key.length);
-    System.arraycopy(value, 0, block, blockLength + 8 + key.length, value.length);
-    blockLength += need;
+    sink.put(key, value);
     table.bloomPrefixes(key, len -> addHash(Bloom.hash(key, len)));
     counts[table.id]++;
     entries++;
+    if (firstKey == null) {
+      firstKey = key;
+    }
     lastKey = key;
   }
 
@@ -85,78 +82,87 @@ final class RunWriter implements AutoCloseable {
     hashes[hashCount++] = h;
   }
 
-  private void flushBlock() throws IOException {
-    int i = firstKeys.size();
-    if (i == offsets.length) {
-      offsets = Arrays.copyOf(offsets, i * 2);
-      lengths = Arrays.copyOf(lengths, i * 2);
-      crcs = Arrays.copyOf(crcs, i * 2);
-    }
-    crc.reset();
-    crc.update(block, 0, blockLength);
-    firstKeys.add(blockFirstKey);
-    offsets[i] = offset;
-    lengths[i] = blockLength;
-    crcs[i] = (int) crc.getValue();
-    out.write(block, 0, blockLength);
-    offset += blockLength;
-    blockLength = 0;
-  }
-
-  /** Writes index, bloom filter and footer, fsyncs, and returns the run opened for reading. */
+  /** Completes the table and the sidecar, fsyncs both, and returns the run opened for reading. */
   Run finish() throws IOException {
-    if (blockLength > 0) {
-      flushBlock();
-    }
-    int blocks = firstKeys.size();
-    int indexLength = 4 + 4 + (lastKey == null ? 0 : lastKey.length);
-    for (byte[] k : firstKeys) {
-      indexLength += 8 + 4 + 4 + 4 + k.length;
+    try {
+      sink.create();
+      volume.sync(); // the run is durable before any manifest names it
+    } catch (org.mapdb.DBException e) {
+      throw new IOException("writing " + path + " failed", e);
+    } finally {
+      volume.close();
     }
     Bloom bloom = Bloom.of(hashes, hashCount);
     hashes = null;
-    ByteBuffer meta = ByteBuffer.allocate(indexLength + bloom.bytes() + FOOTER);
-    meta.putInt(blocks);
-    for (int i = 0; i < blocks; i++) {
-      byte[] k = firstKeys.get(i);
-      meta.putLong(offsets[i]).putInt(lengths[i]).putInt(crcs[i]).putInt(k.length).put(k);
-    }
-    meta.putInt(lastKey == null ? 0 : lastKey.length);
-    if (lastKey != null) {
-      meta.put(lastKey);
-    }
-    bloom.writeTo(meta);
-    long indexOffset = offset;
-    meta.putLong(indexOffset).putInt(indexLength).putLong(indexOffset + indexLength).putInt(bloom.bytes())
-        .putLong(entries);
-    for (long c : counts) {
-      meta.putLong(c);
-    }
-    crc.reset();
-    crc.update(meta.array(), 0, meta.position());
-    meta.putInt((int) crc.getValue()).putLong(MAGIC);
-    out.write(meta.array(), 0, meta.position());
-    out.flush();
-    file.getFD().sync(); // the run is durable before any manifest names it
-    out.close();
+    Run.Meta meta = new Run.Meta(firstKey, lastKey, bloom, entries, counts.clone());
+    writeMeta(metaPath(path), meta);
     finished = true;
-    Run.Index index =
-        new Run.Index(firstKeys.toArray(byte[][]::new), Arrays.copyOf(offsets, blocks), Arrays.copyOf(lengths, blocks),
-            Arrays.copyOf(crcs, blocks), lastKey);
-    return Run.open(path, number, index, bloom, entries, counts.clone());
+    return Run.open(path, number, meta);
   }
 
-  /** Abandons an unfinished run: closes and deletes its file. */
+  /** Sidecar: entries, counts, key range, bloom filter, then a CRC-32C of all of it and the magic. */
+  private static void writeMeta(Path file, Run.Meta m) throws IOException {
+    int keys = 8 + (m.firstKey() == null ? 0 : m.firstKey().length + m.lastKey().length);
+    ByteBuffer out = ByteBuffer.allocate(8 + Table.SLOTS * 8 + keys + m.bloom().bytes() + 12);
+    out.putLong(m.entries());
+    for (long c : m.counts()) {
+      out.putLong(c);
+    }
+    byte[] first = m.firstKey() == null ? new byte[0] : m.firstKey();
+    byte[] last = m.lastKey() == null ? new byte[0] : m.lastKey();
+    out.putInt(first.length).put(first).putInt(last.length).put(last);
+    m.bloom().writeTo(out);
+    CRC32C crc = new CRC32C();
+    crc.update(out.array(), 0, out.position());
+    out.putInt((int) crc.getValue()).putLong(MAGIC).flip();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      while (out.hasRemaining()) {
+        ch.write(out);
+      }
+      ch.force(true);
+    }
+  }
+
+  static Run.Meta readMeta(Path file) throws IOException {
+    ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file));
+    try {
+      if (in.capacity() < 12 || in.getLong(in.capacity() - 8) != MAGIC) {
+        throw new CorruptStoreException(file + " is not a complete run sidecar");
+      }
+      CRC32C crc = new CRC32C();
+      crc.update(in.array(), 0, in.capacity() - 12);
+      if ((int) crc.getValue() != in.getInt(in.capacity() - 12)) {
+        throw new CorruptStoreException(file + " does not match its checksum");
+      }
+      long entries = in.getLong();
+      long[] counts = new long[Table.SLOTS];
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = in.getLong();
+      }
+      byte[] first = new byte[in.getInt()];
+      in.get(first);
+      byte[] last = new byte[in.getInt()];
+      in.get(last);
+      Bloom bloom = Bloom.readFrom(in);
+      boolean empty = entries == 0;
+      return new Run.Meta(empty ? null : first, empty ? null : last, bloom, entries, counts);
+    } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+      throw new CorruptStoreException(file + " is truncated", e);
+    }
+  }
+
+  /** Abandons an unfinished run: closes and deletes its files. */
   @Override
   public void close() {
     if (!finished) {
       try {
-        out.close();
-      } catch (IOException ignored) {
+        volume.close();
+      } catch (RuntimeException ignored) {
         // the file is deleted next; an error closing it changes nothing
       }
       try {
-        java.nio.file.Files.deleteIfExists(path);
+        Files.deleteIfExists(path);
+        Files.deleteIfExists(metaPath(path));
       } catch (IOException ignored) {
         // an orphan run is deleted at the next open
       }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
@@ -33,6 +34,40 @@ class ProcessClusterContractTest extends HttpContractTests {
   @AfterAll
   void clusterDown() {
     new CommandLine(new StemeDbCli()).execute("cluster", "down", "--dir", dir.toString());
+  }
+
+  /**
+   * Ratis continues each follower append with a CompletableFuture *Async call and no executor; with
+   * a common pool of parallelism 1 (any 2-core machine) the JDK ran each on a new thread. The node
+   * command sizes the common pool so that 300 writes through a follower start a handful of threads,
+   * not hundreds.
+   */
+  @Test
+  void followersDoNotStartAThreadPerWrite() throws Exception {
+    String leader = "http://" + new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(body(urls.get(0), "GET", "/v1/admin/cluster/status", null)).path("leader").path("httpAddress").asText();
+    String follower = urls.stream().filter(u -> !u.equals(leader)).findFirst().orElseThrow();
+    double before = threadsStarted(follower);
+    for (int i = 0; i < 300; i++) {
+      body(follower, "POST", "/v1/assertions",
+          "{\"subject\":\"threads-" + i + "\",\"predicate\":\"p\",\"value\":" + i + ",\"agent\":\"a\",\"confidence\":0.5,\"observedAt\":\"2026-11-01T10:00:00Z\"}");
+    }
+    double started = threadsStarted(follower) - before;
+    assertThat(started).as("threads the follower %s started during 300 writes", follower).isLessThan(60);
+  }
+
+  private double threadsStarted(String url) throws Exception {
+    return body(url, "GET", "/metrics", null).lines().filter(l -> l.startsWith("jvm_threads_started_total "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst().orElseThrow();
+  }
+
+  private String body(String url, String method, String path, String json) throws Exception {
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + path)).timeout(java.time.Duration.ofSeconds(10));
+    request = json == null ? request.GET()
+        : request.header("Content-Type", "application/json").method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json));
+    var reply = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(reply.statusCode()).as(method + " " + url + path + ": " + reply.body()).isBetween(200, 299);
+    return reply.body();
   }
 
   @Override

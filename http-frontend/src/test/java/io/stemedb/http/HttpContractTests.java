@@ -71,7 +71,7 @@ public abstract class HttpContractTests {
     return sendTo(base(), method, path, contentType, body);
   }
 
-  Reply sendTo(String url, String method, String path, String contentType, String body) throws Exception {
+  protected Reply sendTo(String url, String method, String path, String contentType, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(20));
     if (contentType != null) {
       b.header("Content-Type", contentType);

@@ -69,6 +69,12 @@ public final class StemeNode implements AutoCloseable {
     // Ratis's dropwizard3 metrics would start a JMX reporter that needs metrics-core 3.x classes;
     // registering our own reporter first prevents it (see shared/brief/stack.md, section 7).
     MetricRegistries.global().addReporterRegistration(r -> {}, r -> {});
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+      LOG.warn("the JVM's common ForkJoinPool has parallelism {}: CompletableFuture then starts a thread per async task, "
+          + "and Ratis runs one per follower append. Start the JVM with "
+          + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2 (the stemedb command does).",
+          java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+    }
   }
 
   private final NodeConfig config;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
@@ -33,6 +34,36 @@ class ProcessClusterContractTest extends HttpContractTests {
   @AfterAll
   void clusterDown() {
     new CommandLine(new StemeDbCli()).execute("cluster", "down", "--dir", dir.toString());
+  }
+
+  /**
+   * Ratis continues each follower append with a CompletableFuture *Async call and no executor; with
+   * a common pool of parallelism 1 (any 2-core machine) the JDK ran each on a new thread. The node
+   * command sizes the common pool so that 300 writes through a follower start a handful of threads,
+   * not hundreds.
+   */
+  @Test
+  void followersDoNotStartAThreadPerWrite() throws Exception {
+    String leader = "http://" + sendTo(urls.get(0), "GET", "/v1/admin/cluster/status", null, null).body()
+        .path("leader").path("httpAddress").asText();
+    String follower = urls.stream().filter(u -> !u.equals(leader)).findFirst().orElseThrow();
+    double before = threadsStarted(follower);
+    for (int i = 0; i < 300; i++) {
+      Reply r = sendTo(follower, "POST", "/v1/assertions", "application/json",
+          "{\"subject\":\"threads-" + i + "\",\"predicate\":\"p\",\"value\":" + i
+              + ",\"agent\":\"a\",\"confidence\":0.5,\"observedAt\":\"2026-11-01T10:00:00Z\"}");
+      assertThat(r.status()).as("write %d through %s: %s", i, follower, r.body()).isEqualTo(201);
+    }
+    double started = threadsStarted(follower) - before;
+    assertThat(started).as("threads the follower %s started during 300 writes", follower).isLessThan(60);
+  }
+
+  /** jvm_threads_started_total from the node's /metrics (Prometheus text, so not through sendTo's JSON). */
+  private double threadsStarted(String url) throws Exception {
+    var reply = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return reply.body().lines().filter(l -> l.startsWith("jvm_threads_started_total "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1).trim())).findFirst().orElseThrow();
   }
 
   @Override

@@ -41,7 +41,17 @@ import picocli.CommandLine.Option;
     })
 public final class StemeDbCli implements Runnable {
 
+  /** Read by the JDK when ForkJoinPool's common pool is created: set it before anything uses one. */
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) {
+    // Ratis continues appends on followers with CompletableFuture's *Async methods and no executor.
+    // On a machine with 2 cores the common pool has parallelism 1, and the JDK then runs every such
+    // task on a new thread: a follower started ~130 threads a second under 2,500 writes/s (perf
+    // showed thousands of "Thread-N"). A common pool of at least 2 threads takes those tasks instead.
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
     System.exit(commandLine().execute(args));
   }
 

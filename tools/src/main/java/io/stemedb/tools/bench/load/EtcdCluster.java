@@ -194,10 +194,10 @@ public final class EtcdCluster implements Contender {
   }
 
   @Override
-  public void kill(URI node) {
+  public ProcessHandle process(URI node) {
     Member m = members.stream().filter(x -> x.url().equals(node)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("not an etcd member here: " + node));
-    m.process().destroyForcibly();   // SIGKILL on Linux
+    return m.process().toHandle();
   }
 
   @Override

@@ -66,6 +66,7 @@ public final class FailoverScenario {
     long end = killDue + TimeUnit.SECONDS.toNanos(afterSeconds);
     // 0 until the kill; set just before the signal goes out, so nothing sent after it counts as in flight.
     AtomicLong killAt = new AtomicLong();
+    AtomicLong deadAt = new AtomicLong();
     URI[] killed = new URI[1];
     LongAccumulator firstAck = new LongAccumulator(Math::min, Long.MAX_VALUE);
     AtomicLong okAfter = new AtomicLong();
@@ -75,11 +76,15 @@ public final class FailoverScenario {
       if (worker == connections) {   // the one that kills
         sleepUntil(killDue);
         URI leader = contender.leader(http);
+        ProcessHandle process = contender.process(leader);
         killed[0] = leader;
         // Out of the rotation first, so that (nearly) nothing is sent to it after the kill.
         writes.drop(leader);
         killAt.set(System.nanoTime());
-        contender.kill(leader);
+        Contender.kill(process);
+        // What was sent between the signal and the exit may still have been answered by the dying
+        // leader: only writes sent after its exit count as "after the kill".
+        deadAt.set(System.nanoTime());
         return;
       }
       while (System.nanoTime() < end) {
@@ -96,6 +101,8 @@ public final class FailoverScenario {
           synchronized (inFlight) {
             inFlight.add(new InFlight(r.status(), r.retryAfter() != null, t1 - k, node.equals(killed[0])));
           }
+        } else if (deadAt.get() == 0 || t0 < deadAt.get()) {
+          continue;   // sent while the signal was on its way
         } else if (r.ok()) {
           okAfter.incrementAndGet();
           firstAck.accumulate(t1 - k);

@@ -49,7 +49,7 @@ public final class NodeOps {
 
   /** VmRSS of the node's process in bytes (/proc/<pid>/status), or -1. */
   public long rssBytes(URI node) {
-    Optional<ProcessHandle> p = cluster.process(node);
+    Optional<ProcessHandle> p = cluster.runningProcess(node);
     if (p.isEmpty()) {
       return -1;
     }

@@ -67,7 +67,7 @@ public final class OwnCluster implements Contender {
   }
 
   /** The node process serving {@code node} (from its node.pid), if it runs. */
-  public java.util.Optional<ProcessHandle> process(java.net.URI node) {
+  public java.util.Optional<ProcessHandle> runningProcess(java.net.URI node) {
     int index = (node.getPort() - basePort) / 100 + 1;
     try {
       long pid = Long.parseLong(Files.readString(dir.resolve("n" + index).resolve("node.pid")).trim());
@@ -78,8 +78,8 @@ public final class OwnCluster implements Contender {
   }
 
   @Override
-  public void kill(java.net.URI node) {
-    process(node).orElseThrow(() -> new IllegalStateException("no running node process for " + node)).destroyForcibly();
+  public ProcessHandle process(java.net.URI node) {
+    return runningProcess(node).orElseThrow(() -> new IllegalStateException("no running node process for " + node));
   }
 
   @Override

@@ -100,14 +100,14 @@ public final class StemeNode implements AutoCloseable {
   private final GroupCommit groupCommit;
   private final PriorityYield priorityYield;
 
-  private StemeNode(NodeConfig config) throws IOException {
+  private StemeNode(NodeConfig config, DiskFailure onDiskFailure) throws IOException {
     this.config = config;
     // First, so that a bad certificate or key stops the start before any thread or port exists.
     Parameters rpc = RaftTls.parameters(config.tls());
     this.self = RaftPeerId.valueOf(config.nodeId());
     this.group = RaftGroup.valueOf(groupId(config.clusterName()), peers(config.peers()));
     this.stateMachine = new StemeStateMachine(Clock.systemUTC(), config.commitInterval(), metrics,
-        config.dataDir().resolve(RestoreSeed.DIRECTORY));
+        config.dataDir().resolve(RestoreSeed.DIRECTORY), onDiskFailure);
     stateMachine.setFollowers(config.peers().size() - 1);
     RaftProperties properties = serverProperties(config);
     this.server =
@@ -154,7 +154,12 @@ public final class StemeNode implements AutoCloseable {
 
   /** Starts the node; it joins (or forms) its cluster in the background. */
   public static StemeNode start(NodeConfig config) throws IOException {
-    return new StemeNode(config);
+    return new StemeNode(config, DiskFailure.KEEP_PROCESS);
+  }
+
+  /** Starts the node with {@code onDiskFailure} deciding what a failed log or store does to the process. */
+  public static StemeNode start(NodeConfig config, DiskFailure onDiskFailure) throws IOException {
+    return new StemeNode(config, onDiskFailure);
   }
 
   static RaftGroupId groupId(String clusterName) {

@@ -102,12 +102,15 @@ public final class StemeStateMachine extends BaseStateMachine {
   private volatile int followers;
 
   private final java.nio.file.Path seedDirectory;
+  private final DiskFailure onDiskFailure;
 
-  StemeStateMachine(Clock clock, Duration commitInterval, NodeMetrics metrics, java.nio.file.Path seedDirectory) {
+  StemeStateMachine(Clock clock, Duration commitInterval, NodeMetrics metrics, java.nio.file.Path seedDirectory,
+      DiskFailure onDiskFailure) {
     this.clock = clock;
     this.commitInterval = commitInterval;
     this.metrics = metrics;
     this.seedDirectory = seedDirectory;
+    this.onDiskFailure = onDiskFailure;
   }
 
   /** The root this replica recorded at checkpoint {@code index}, or null (not applied, or forgotten). */
@@ -354,6 +357,7 @@ public final class StemeStateMachine extends BaseStateMachine {
     LOG.error("{}: the Raft log could not be written or synced{}; this node stops serving. Check the disk "
         + "(dmesg, df, SMART), fix or replace it, then restart the node: it recovers from its log and the "
         + "others (docs/runbooks).", getId(), failedEntry == null ? "" : " at entry " + TermIndex.valueOf(failedEntry), cause);
+    onDiskFailure.failed("the Raft log could not be written or synced", cause);
   }
 
   /**
@@ -367,8 +371,9 @@ public final class StemeStateMachine extends BaseStateMachine {
   private void storeFailed(Throwable e) {
     if (storeFailureCounted.compareAndSet(false, true)) {
       metrics.walFsyncErrors.inc();
-      LOG.error("{}: the store could not be written; this node stops serving. Check the disk (df, dmesg), free "
+      LOG.error("{}: the store could not be written or synced; this node stops serving. Check the disk (df, dmesg), free "
           + "or fix it, then restart the node: it recovers from its log and the others (docs/runbooks).", getId(), e);
+      onDiskFailure.failed("the store could not be written or synced", e);
     }
   }
 
@@ -439,8 +444,9 @@ public final class StemeStateMachine extends BaseStateMachine {
         }
       }
     } catch (RuntimeException e) {
-      LOG.error("{}: committing the store failed; the Raft log still holds every entry. "
-          + "Check the disk; the node must be restarted.", getId(), e);
+      // The store now refuses writes (StoreFailedException), so the next apply stops this node's Raft
+      // server; counting it here raises the disk alert at the failed commit, not at the next write.
+      storeFailed(e);
     }
   }
 

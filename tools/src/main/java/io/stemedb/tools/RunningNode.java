@@ -1,6 +1,7 @@
 package io.stemedb.tools;
 
 import io.stemedb.http.ApiServer;
+import io.stemedb.raft.DiskFailure;
 import io.stemedb.raft.StemeNode;
 import java.io.IOException;
 
@@ -15,7 +16,12 @@ public record RunningNode(NodeSettings settings, StemeNode node, ApiServer api) 
    *     (the message names the setting and the file)
    */
   public static RunningNode start(NodeSettings settings) throws IOException {
-    StemeNode node = StemeNode.start(settings.nodeConfig());
+    return start(settings, DiskFailure.KEEP_PROCESS);
+  }
+
+  /** As {@link #start(NodeSettings)}; {@code stemedb server} passes {@link DiskFailure#HALT} (fail-stop). */
+  public static RunningNode start(NodeSettings settings, DiskFailure onDiskFailure) throws IOException {
+    StemeNode node = StemeNode.start(settings.nodeConfig(), onDiskFailure);
     try {
       ApiServer api = ApiServer.start(node, settings.httpHost(), settings.httpPort(), settings.limits(),
           settings.httpAddresses(), settings.auth(), settings.rateLimits(), settings.tls());

@@ -80,7 +80,7 @@ public final class StemeDbCli implements Runnable {
     public Integer call() throws Exception {
       RunningNode running;
       try {
-        running = RunningNode.start(NodeSettings.load(config, System.getenv()));
+        running = RunningNode.start(NodeSettings.load(config, System.getenv()), io.stemedb.raft.DiskFailure.HALT);
       } catch (IllegalArgumentException e) {
         // A setting that cannot work (a typo, a missing certificate): say which, without a stack trace.
         System.err.println("stemedb server: cannot start: " + e.getMessage());

@@ -102,8 +102,14 @@ class ReplicaRepairTest {
           // One attempt per round (no retries inside): the replica may still be starting or catching up.
           HttpResponse<String> r = c.send("POST", c.url(l) + "/v1/admin/cluster/merkle-diff", "application/json",
               "{\"other_node\":\"n" + victim + "\"}");
-          return r.statusCode() == 200 && OpsCluster.JSON.readTree(r.body()).path("equal").asBoolean()
-              && mismatch(c, l, "n" + victim) == 0 ? true : null;
+          boolean equal = r.statusCode() == 200 && OpsCluster.JSON.readTree(r.body()).path("equal").asBoolean();
+          double flagged = mismatch(c, l, "n" + victim);
+          if (!equal || flagged != 0) {
+            // what a timeout here would need to be diagnosed (the await retries every few hundred ms)
+            System.out.printf("leader n%d: merkle-diff with n%d %d %s, mismatch gauge %s%n", l, victim, r.statusCode(),
+                r.body().length() > 300 ? r.body().substring(0, 300) + "…" : r.body(), flagged);
+          }
+          return equal && flagged == 0 ? true : null;
         } catch (Exception | AssertionError e) {
           return null;
         }

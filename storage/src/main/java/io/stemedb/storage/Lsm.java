@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The key-value engine under {@link Store}: a log-structured merge of one memtable and immutable sorted
- * runs, named by a {@link Manifest}. Files: the manifest at the path given ({@code state.db}), runs
- * beside it ({@code state.db.run-N}), and {@code state.db.lock}, which one process holds while the
- * store is open.
+ * runs (MapDB sorted tables, {@link Run}), named by a {@link Manifest}. Files: the manifest at the path
+ * given ({@code state.db}), runs beside it ({@code state.db.run-N} and its sidecar {@code .meta}), and
+ * {@code state.db.lock}, which one process holds while the store is open.
  *
  * <p>Writes go to the memtable (one writer: the apply thread). {@link #commit} writes the memtable as a
  * run, fsyncs it, then replaces the manifest atomically; only then is the commit done. Reads take the

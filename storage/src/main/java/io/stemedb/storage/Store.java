@@ -81,8 +81,8 @@ public final class Store implements AutoCloseable {
 
   /**
    * Opens (or creates) the store whose manifest is {@code file}; its runs are files beside it named
-   * {@code <file>.run-N}. Cost is independent of the data size: the manifest and each run's index and
-   * bloom filter are read, the records are not.
+   * {@code <file>.run-N} (+ {@code .meta}). No record is read: the manifest, each run's sidecar (bloom
+   * filter, key range, counts) and its sorted table's page index.
    */
   public static Store open(Path file) {
     Lsm lsm = Lsm.open(file);

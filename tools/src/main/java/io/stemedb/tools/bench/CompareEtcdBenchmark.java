@@ -12,6 +12,7 @@ import io.stemedb.tools.bench.load.LevelResult;
 import io.stemedb.tools.bench.load.OwnCluster;
 import io.stemedb.tools.bench.load.ReadScenario;
 import io.stemedb.tools.bench.load.Report;
+import io.stemedb.tools.bench.load.ServerCpu;
 import io.stemedb.tools.bench.load.SingleScenario;
 import io.stemedb.tools.bench.load.Target;
 import io.stemedb.tools.bench.load.Written;
@@ -165,10 +166,14 @@ public final class CompareEtcdBenchmark implements Callable<Integer> {
           if (late(deadline, out, system + " writes at " + n)) {
             return;
           }
+          ServerCpu before = ServerCpu.of(c);
           LevelResult r = single.level(n, warmup, seconds);
-          out.println(system + " " + Report.line(run, r));
+          double cores = ServerCpu.of(c).coresSince(before);
+          out.println(system + " " + Report.line(run, r) + String.format(" | servers %.2f cores", cores));
           comparison.add(new Item("single writes, " + r.level(), "req/s", target(n)), system, r.throughput());
           comparison.add(new Item("single writes, " + r.level() + ": p99", "ms", ""), system, r.p99Ms());
+          comparison.add(new Item("single writes, " + r.level() + ": server CPU per write", "µs", ""), system,
+              ServerCpu.microsPerOperation(cores, r.throughput()));
           out.flush();
         }
       }
@@ -178,11 +183,15 @@ public final class CompareEtcdBenchmark implements Callable<Integer> {
           single.level(top, 0, 1);
         }
         out.printf("%s reads over %,d written keys%n", system, written.size());
+        ServerCpu before = ServerCpu.of(c);
         LevelResult r = new ReadScenario(http, new Target.RoundRobin(c.nodes()), dialect, written)
             .level(readConnections, warmup, seconds);
-        out.println(system + " " + Report.line(run, r));
+        double cores = ServerCpu.of(c).coresSince(before);
+        out.println(system + " " + Report.line(run, r) + String.format(" | servers %.2f cores", cores));
         comparison.add(new Item("linearizable reads, " + r.level(), "req/s", "≥ 1× etcd"), system, r.throughput());
         comparison.add(new Item("linearizable reads, " + r.level() + ": p99", "ms", ""), system, r.p99Ms());
+        comparison.add(new Item("linearizable reads, " + r.level() + ": server CPU per read", "µs", ""), system,
+            ServerCpu.microsPerOperation(cores, r.throughput()));
         out.flush();
       }
       if (work.contains(Work.failover) && !late(deadline, out, system + " failover")) {

@@ -36,6 +36,11 @@ class CompareEtcdBenchmarkTest {
       assertThat(c.values("single writes, 4 connections", system)).as(system).singleElement().satisfies(v -> assertThat(v).isNotNaN().isPositive());
       assertThat(c.values("linearizable reads, 4 connections", system)).as(system).singleElement()
           .satisfies(v -> assertThat(v).isNotNaN().isPositive());
+      // The servers' own CPU, per operation: a member's processes did work for the load, so neither is 0.
+      assertThat(c.values("single writes, 4 connections: server CPU per write", system)).as(system).singleElement()
+          .satisfies(v -> assertThat(v).isNotNaN().isPositive());
+      assertThat(c.values("linearizable reads, 4 connections: server CPU per read", system)).as(system).singleElement()
+          .satisfies(v -> assertThat(v).isNotNaN().isPositive());
       // The failover ran on both. NaN = no write acknowledged within the 4 s after the kill: allowed for
       // etcd, whose requests caught by the kill wait out its 7 s request timeout and, with only 4
       // connections on a loaded machine, can hold every connection past the window.

@@ -1,0 +1,33 @@
+package io.stemedb.tools.bench.load;
+
+import java.time.Duration;
+
+/**
+ * CPU used by a system's server processes (user + system time of every member, from
+ * {@code /proc/<pid>/stat} through {@link ProcessHandle.Info#totalCpuDuration}), so that a throughput
+ * can be turned into CPU per operation: on a machine whose cores are all busy, that cost — not
+ * latency — is what bounds throughput, and it compares two systems independently of how many cores
+ * either one managed to keep busy.
+ */
+public record ServerCpu(long cpuNanos, long wallNanos) {
+
+  /** A reading now; a member whose CPU time the OS does not report counts as 0. */
+  public static ServerCpu of(Contender system) {
+    long cpu = 0;
+    for (java.net.URI node : system.nodes()) {
+      cpu += system.process(node).info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+    return new ServerCpu(cpu, System.nanoTime());
+  }
+
+  /** Cores the servers used on average since {@code earlier}. */
+  public double coresSince(ServerCpu earlier) {
+    long wall = wallNanos - earlier.wallNanos;
+    return wall <= 0 ? Double.NaN : (double) (cpuNanos - earlier.cpuNanos) / wall;
+  }
+
+  /** Microseconds of server CPU per operation at {@code perSecond} operations per second. */
+  public static double microsPerOperation(double cores, double perSecond) {
+    return perSecond <= 0 ? Double.NaN : cores / perSecond * 1e6;
+  }
+}

@@ -166,14 +166,7 @@ public final class CompareEtcdBenchmark implements Callable<Integer> {
           if (late(deadline, out, system + " writes at " + n)) {
             return;
           }
-          ServerCpu before = ServerCpu.of(c);
-          LevelResult r = single.level(n, warmup, seconds);
-          double cores = ServerCpu.of(c).coresSince(before);
-          out.println(system + " " + Report.line(run, r) + String.format(" | servers %.2f cores", cores));
-          comparison.add(new Item("single writes, " + r.level(), "req/s", target(n)), system, r.throughput());
-          comparison.add(new Item("single writes, " + r.level() + ": p99", "ms", ""), system, r.p99Ms());
-          comparison.add(new Item("single writes, " + r.level() + ": server CPU per write", "µs", ""), system,
-              ServerCpu.microsPerOperation(cores, r.throughput()));
+          level(c, system, run, out, "single writes", "write", target(n), () -> single.level(n, warmup, seconds));
           out.flush();
         }
       }
@@ -183,15 +176,8 @@ public final class CompareEtcdBenchmark implements Callable<Integer> {
           single.level(top, 0, 1);
         }
         out.printf("%s reads over %,d written keys%n", system, written.size());
-        ServerCpu before = ServerCpu.of(c);
-        LevelResult r = new ReadScenario(http, new Target.RoundRobin(c.nodes()), dialect, written)
-            .level(readConnections, warmup, seconds);
-        double cores = ServerCpu.of(c).coresSince(before);
-        out.println(system + " " + Report.line(run, r) + String.format(" | servers %.2f cores", cores));
-        comparison.add(new Item("linearizable reads, " + r.level(), "req/s", "≥ 1× etcd"), system, r.throughput());
-        comparison.add(new Item("linearizable reads, " + r.level() + ": p99", "ms", ""), system, r.p99Ms());
-        comparison.add(new Item("linearizable reads, " + r.level() + ": server CPU per read", "µs", ""), system,
-            ServerCpu.microsPerOperation(cores, r.throughput()));
+        level(c, system, run, out, "linearizable reads", "read", "≥ 1× etcd",
+            () -> new ReadScenario(http, new Target.RoundRobin(c.nodes()), dialect, written).level(readConnections, warmup, seconds));
         out.flush();
       }
       if (work.contains(Work.failover) && !late(deadline, out, system + " failover")) {
@@ -211,6 +197,28 @@ public final class CompareEtcdBenchmark implements Callable<Integer> {
       c.problems().forEach(out::println);
       out.flush();
     }
+  }
+
+  /** A level to run; its scenarios may be interrupted. */
+  private interface Level {
+    LevelResult run() throws InterruptedException;
+  }
+
+  /**
+   * Runs one level, prints it with the cores the servers used meanwhile, and adds its rows to the
+   * table: throughput (against {@code target}), p99, and server CPU per operation (over the level's
+   * warm-up too: the same load).
+   */
+  private void level(Contender c, String system, int run, PrintWriter out, String work, String operation, String target,
+      Level level) throws InterruptedException {
+    ServerCpu before = ServerCpu.of(c);
+    LevelResult r = level.run();
+    double cores = ServerCpu.of(c).coresSince(before);
+    out.println(system + " " + Report.line(run, r) + String.format(" | servers %.2f cores", cores));
+    comparison.add(new Item(work + ", " + r.level(), "req/s", target), system, r.throughput());
+    comparison.add(new Item(work + ", " + r.level() + ": p99", "ms", ""), system, r.p99Ms());
+    comparison.add(new Item(work + ", " + r.level() + ": server CPU per " + operation, "µs", ""), system,
+        ServerCpu.microsPerOperation(cores, r.throughput()));
   }
 
   private static String target(int connections) {

@@ -11,19 +11,23 @@ import java.time.Duration;
  */
 public record ServerCpu(long cpuNanos, long wallNanos) {
 
-  /** A reading now; a member whose CPU time the OS does not report counts as 0. */
+  /** A reading now; {@code cpuNanos} is -1 when the OS does not report some member's CPU time. */
   public static ServerCpu of(Contender system) {
     long cpu = 0;
     for (java.net.URI node : system.nodes()) {
-      cpu += system.process(node).info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+      long used = system.process(node).info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+      if (used < 0) {
+        return new ServerCpu(-1, System.nanoTime());
+      }
+      cpu += used;
     }
     return new ServerCpu(cpu, System.nanoTime());
   }
 
-  /** Cores the servers used on average since {@code earlier}. */
+  /** Cores the servers used on average since {@code earlier}; NaN when either reading is incomplete. */
   public double coresSince(ServerCpu earlier) {
     long wall = wallNanos - earlier.wallNanos;
-    return wall <= 0 ? Double.NaN : (double) (cpuNanos - earlier.cpuNanos) / wall;
+    return wall <= 0 || cpuNanos < 0 || earlier.cpuNanos < 0 ? Double.NaN : (double) (cpuNanos - earlier.cpuNanos) / wall;
   }
 
   /** Microseconds of server CPU per operation at {@code perSecond} operations per second. */

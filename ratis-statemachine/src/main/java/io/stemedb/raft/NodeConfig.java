@@ -11,6 +11,9 @@ import java.util.Objects;
  * priority becomes leader when it can).
  *
  * @param snapshotEveryEntries take a snapshot (and purge the log behind it) after this many entries
+ * @param snapshotEveryBytes ... or once the entries applied since the last snapshot take this many bytes
+ *     (batches make entries large: this bounds the log on disk, and how far a follower can fall behind
+ *     before it copies the leader's store files instead of replaying the log)
  * @param commitInterval how often the store is committed to disk between snapshots (the Raft log
  *     covers the rest; this only bounds how much a restart replays)
  * @param requestTimeout how long a write or a linearizable read waits for a quorum before answering
@@ -34,6 +37,7 @@ public record NodeConfig(
     Path dataDir,
     String clusterName,
     long snapshotEveryEntries,
+    long snapshotEveryBytes,
     Duration commitInterval,
     Duration requestTimeout,
     Duration electionTimeoutMin,
@@ -76,49 +80,55 @@ public record NodeConfig(
   /** A node with the product's defaults (ports and peers from the caller). */
   public static NodeConfig of(String nodeId, String raftHost, int raftPort, List<Peer> peers, Path dataDir) {
     return new NodeConfig(
-        nodeId, raftHost, raftPort, peers, dataDir, "stemedb", 10_000, Duration.ofSeconds(1),
-        Duration.ofSeconds(5), Duration.ofMillis(150), Duration.ofMillis(300), 1024, 8L << 20,
+        nodeId, raftHost, raftPort, peers, dataDir, "stemedb", 10_000, 64L << 20,
+        Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(150), Duration.ofMillis(300), 32, 8L << 20,
         GroupCommitConfig.DEFAULTS, Duration.ofSeconds(60), null);
   }
 
   public NodeConfig withSnapshotEveryEntries(long entries) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, entries, commitInterval,
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, entries, snapshotEveryBytes, commitInterval,
         requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
         merkleCheckInterval, tls);
   }
 
+  public NodeConfig withSnapshotEveryBytes(long bytes) {
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries, bytes,
+        commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
+        merkleCheckInterval, tls);
+  }
+
   public NodeConfig withPurgeGap(int gap) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries, snapshotEveryBytes,
         commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, gap, logSegmentBytes, groupCommit,
         merkleCheckInterval, tls);
   }
 
   public NodeConfig withLogSegmentBytes(long bytes) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries, snapshotEveryBytes,
         commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, bytes, groupCommit,
         merkleCheckInterval, tls);
   }
 
   public NodeConfig withRequestTimeout(Duration timeout) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries, snapshotEveryBytes,
         commitInterval, timeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
         merkleCheckInterval, tls);
   }
 
   public NodeConfig withGroupCommit(GroupCommitConfig settings) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries, snapshotEveryBytes,
         commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, settings,
         merkleCheckInterval, tls);
   }
 
   public NodeConfig withMerkleCheckInterval(Duration interval) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries, snapshotEveryBytes,
         commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
         interval, tls);
   }
 
   public NodeConfig withTls(TlsFiles files) {
-    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries,
+    return new NodeConfig(nodeId, raftHost, raftPort, peers, dataDir, clusterName, snapshotEveryEntries, snapshotEveryBytes,
         commitInterval, requestTimeout, electionTimeoutMin, electionTimeoutMax, purgeGap, logSegmentBytes, groupCommit,
         merkleCheckInterval, files);
   }

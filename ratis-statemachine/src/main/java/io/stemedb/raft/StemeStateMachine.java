@@ -1,15 +1,12 @@
 package io.stemedb.raft;
 
 import io.stemedb.raft.proto.EntryReply;
-import io.stemedb.raft.proto.ExportChunk;
-import io.stemedb.raft.proto.ExportChunkReply;
 import io.stemedb.raft.proto.LogEntry;
 import io.stemedb.raft.proto.Query;
 import io.stemedb.raft.proto.ReadBarrierReply;
 import io.stemedb.raft.proto.RequestReply;
 import io.stemedb.storage.ApplyResult;
 import io.stemedb.storage.Change;
-import io.stemedb.storage.LogRecord;
 import io.stemedb.storage.Outcome;
 import io.stemedb.storage.Store;
 import java.io.File;
@@ -69,7 +66,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StemeStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(StemeStateMachine.class);
-  private static final int EXPORT_CHUNK_RECORDS = 2_000;
   private static final SnapshotRetentionPolicy KEEP_TWO_MARKERS =
       new SnapshotRetentionPolicy() {
         @Override
@@ -78,9 +74,24 @@ public final class StemeStateMachine extends BaseStateMachine {
         }
       };
 
-  /** How a follower reaches the leader for a snapshot (a stale read through the node's client). */
+  /** How a follower reaches the leader for a snapshot (stale reads). */
   interface LeaderLink {
+    /** One query through the node's client. */
     CompletableFuture<ByteString> query(RaftPeerId leader, Message query);
+
+    /**
+     * A link of its own for a bulk copy, closed when the copy ends: its queries are pipelined (several
+     * in flight), which Ratis offers only on its ordered async API — and that API's window closes for
+     * good after one failed request, so it must never be the node's shared client.
+     */
+    Pipelined pipelined();
+  }
+
+  interface Pipelined extends AutoCloseable {
+    CompletableFuture<ByteString> query(RaftPeerId leader, Message query);
+
+    @Override
+    void close();
   }
 
   private final SimpleStateMachineStorage snapshots = new SimpleStateMachineStorage();
@@ -88,11 +99,20 @@ public final class StemeStateMachine extends BaseStateMachine {
   private final Duration commitInterval;
   private final AtomicLong entriesApplied = new AtomicLong();
   private final AtomicLong entriesSkipped = new AtomicLong();
+  /** Bytes of the log entries applied, and their count when the latest snapshot was recorded. */
+  private final AtomicLong appliedLogBytes = new AtomicLong();
+  private volatile long appliedLogBytesAtSnapshot;
   private final Object appliedSignal = new Object();
   private volatile LeaderLink leaderLink;
   private volatile Store store;
   private StateDirectory directory;
   private ScheduledExecutorService committer;
+  /**
+   * Held while the timer commits and while the store is swapped or closed: a commit must never run
+   * on a store that an install has just closed (it would fail, and read as a failing disk).
+   */
+  private final Object storeSwap = new Object();
+  private CheckpointLeases served;
   private final ExecutorService installer =
       Executors.newSingleThreadExecutor(daemon("stemedb-snapshot-install"));
 
@@ -133,6 +153,7 @@ public final class StemeStateMachine extends BaseStateMachine {
       throws IOException {
     super.initialize(server, groupId, raftStorage);
     snapshots.init(raftStorage);
+    served = new CheckpointLeases(getId().toString());
     directory = new StateDirectory(raftStorage.getStorageDir().getStateMachineDir().toPath().resolve("store"));
     installSeed(raftStorage);
     if (store == null) {
@@ -156,13 +177,15 @@ public final class StemeStateMachine extends BaseStateMachine {
   /** After a snapshot install: switch to the installed store generation, then run again. */
   @Override
   public void reinitialize() throws IOException {
-    Store old = store;
-    if (old == null || !old.file().equals(directory.currentStore())) {
-      if (old != null) {
-        old.close();
+    synchronized (storeSwap) {
+      Store old = store;
+      if (old == null || !old.file().equals(directory.currentStore())) {
+        if (old != null) {
+          old.close();
+        }
+        openStore();
+        directory.deleteStale();
       }
-      openStore();
-      directory.deleteStale();
     }
     if (getLifeCycleState() == LifeCycle.State.PAUSED) {
       getLifeCycle().transition(LifeCycle.State.STARTING);
@@ -305,6 +328,7 @@ public final class StemeStateMachine extends BaseStateMachine {
     }
     updateLastAppliedTermIndex(ti);
     entriesApplied.incrementAndGet();
+    appliedLogBytes.addAndGet(entry.getSerializedSize());
     count(trx, entry, decoded, result);
     synchronized (appliedSignal) {
       appliedSignal.notifyAll();
@@ -436,11 +460,14 @@ public final class StemeStateMachine extends BaseStateMachine {
   }
 
   private void commitQuietly() {
+    served.expireIdle();
     try {
-      Store s = store;
-      if (s.appliedIndex() > s.committedIndex()) {
-        try (io.prometheus.client.Histogram.Timer t = metrics.storeCommitSeconds.startTimer()) {
-          s.commit();
+      synchronized (storeSwap) {
+        Store s = store;
+        if (s.appliedIndex() > s.committedIndex() && !s.isClosed()) {
+          try (io.prometheus.client.Histogram.Timer t = metrics.storeCommitSeconds.startTimer()) {
+            s.commit();
+          }
         }
       }
     } catch (RuntimeException e) {
@@ -460,7 +487,15 @@ public final class StemeStateMachine extends BaseStateMachine {
       byte[] reply;
       switch (q.getKindCase()) {
         case BARRIER -> reply = ReadBarrierReply.newBuilder().setAppliedIndex(s.appliedIndex()).build().toByteArray();
-        case EXPORT_CHUNK -> reply = exportChunk(s, q.getExportChunk()).toByteArray();
+        case SNAPSHOT_FILES -> {
+          if (q.getSnapshotFiles().getRelease() != 0) {
+            served.release(q.getSnapshotFiles().getRelease());
+            reply = new byte[0];
+          } else {
+            reply = served.pin(s).toByteArray();
+          }
+        }
+        case SNAPSHOT_FILE_CHUNK -> reply = served.read(q.getSnapshotFileChunk()).toByteArray();
         case CLOCK -> reply = io.stemedb.raft.proto.ClockProbeReply.newBuilder().setEpochMillis(clock.millis()).build().toByteArray();
         case CHECKPOINT_ROOT -> {
           io.stemedb.storage.MerkleSummary at = checkpoints.at(q.getCheckpointRoot().getIndex());
@@ -477,21 +512,6 @@ public final class StemeStateMachine extends BaseStateMachine {
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(new StateMachineException("bad query: " + e.getMessage()));
     }
-  }
-
-  private static ExportChunkReply exportChunk(Store s, ExportChunk request) {
-    Store.Position upTo = request.getUpToIndex() == 0 ? s.applied() : null;
-    long bound = upTo != null ? upTo.index() : request.getUpToIndex();
-    ExportChunkReply.Builder reply = ExportChunkReply.newBuilder().setUpToIndex(bound);
-    if (upTo != null) {
-      reply.setTerm(upTo.term());
-    }
-    int max = request.getMaxRecords() <= 0 ? EXPORT_CHUNK_RECORDS : Math.min(request.getMaxRecords(), 10_000);
-    for (LogRecord r : s.logChunk(request.getAfterIndex(), request.getAfterSeq(), bound, max)) {
-      reply.addRecordsBuilder().setIndex(r.index()).setSeq(r.seq())
-          .setContent(com.google.protobuf.ByteString.copyFrom(r.content()));
-    }
-    return reply.build();
   }
 
   // ------------------------------------------------------------------------------------- snapshots
@@ -526,8 +546,14 @@ public final class StemeStateMachine extends BaseStateMachine {
     snapshots.updateLatestSnapshot(
         new SingleFileSnapshotInfo(new FileInfo(marker.toPath(), md5), TermIndex.valueOf(p.term(), p.index())));
     snapshots.cleanupOldSnapshots(KEEP_TWO_MARKERS);
+    appliedLogBytesAtSnapshot = appliedLogBytes.get();
     metrics.snapshotIndex.set(p.index());
     metrics.snapshotSizeBytes.set(store.sizeOnDisk());
+  }
+
+  /** Bytes of log entries applied since the latest snapshot (the log that a snapshot would let go). */
+  long logBytesSinceSnapshot() {
+    return appliedLogBytes.get() - appliedLogBytesAtSnapshot;
   }
 
   @Override
@@ -561,21 +587,41 @@ public final class StemeStateMachine extends BaseStateMachine {
     try {
       java.nio.file.Path target = directory.newGeneration();
       long started = System.nanoTime();
-      SnapshotPull pull = new SnapshotPull(link, leader, EXPORT_CHUNK_RECORDS);
-      try (Store fresh = Store.open(target)) {
-        fresh.restore(pull, pull.upToIndexAfterFirstChunk(), pull.term());
-        fresh.commit();
-        Store.Position p = fresh.applied();
-        directory.promote(target);
-        recordSnapshot(p);
-        metrics.snapshotInstallSeconds.observe((System.nanoTime() - started) / 1e9);
-        LOG.info("{}: installed snapshot at index {} (term {}) from {}: {} records in {} ms, Merkle root {}",
-            getId(), p.index(), p.term(), leader, pull.records(),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), fresh.merkle().root());
-        return TermIndex.valueOf(p.term(), p.index());
+      SnapshotCopy.Copied copied;
+      try (Pipelined pipelined = link.pipelined()) {
+        copied = SnapshotCopy.copy(pipelined, leader, target, getId().toString());
       }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("snapshot install from " + leader + " failed", e);
+      Store.Position p;
+      String root;
+      long records;
+      try (Store fresh = Store.open(target)) { // checks that the manifest names every run copied
+        p = fresh.applied();
+        root = fresh.merkle().root();
+        records = fresh.merkle().records();
+      }
+      if (p.index() != copied.index()) {
+        throw new IOException("the copied store is at index " + p.index() + ", the leader named " + copied.index());
+      }
+      directory.promote(target);
+      recordSnapshot(p);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      metrics.snapshotInstallSeconds.observe(ms / 1e3);
+      LOG.info("{}: installed snapshot at index {} (term {}) from {}: {} files, {} MiB, {} records in {} ms, "
+              + "Merkle root {}; the log after it follows",
+          getId(), p.index(), p.term(), leader, copied.files(), copied.bytes() >> 20, records, ms, root);
+      return TermIndex.valueOf(p.term(), p.index());
+    } catch (IOException | RuntimeException e) {
+      // Ratis asks again at once; a second's pause keeps a persistent cause (a full disk, a leader
+      // that cannot read its files) from turning into a busy loop of copies.
+      LOG.warn("{}: snapshot install from {} failed: {}; trying again. If it keeps failing, check this node's "
+          + "free disk (the copy needs the store's size) and both nodes' logs", getId(), leader, e.toString());
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw e instanceof IOException io ? new java.io.UncheckedIOException("snapshot install from " + leader + " failed", io)
+          : (RuntimeException) e;
     }
   }
 
@@ -587,9 +633,14 @@ public final class StemeStateMachine extends BaseStateMachine {
         committer.shutdownNow();
       }
       installer.shutdownNow();
-      Store s = store;
-      if (s != null) {
-        s.close(); // commits what was applied since the timer's last commit
+      if (served != null) {
+        served.close();
+      }
+      synchronized (storeSwap) {
+        Store s = store;
+        if (s != null) {
+          s.close(); // commits what was applied since the timer's last commit
+        }
       }
     } finally {
       closed.countDown();

@@ -94,4 +94,32 @@ class SnapshotCatchUpTest {
           .as("snapshots were taken at different indexes").isGreaterThan(1);
     }
   }
+
+  @Test
+  void largeEntriesTriggerASnapshotByBytesAndAFollowerBehindItCopiesTheLeadersFiles() {
+    // Entry count alone would never snapshot here; 40 batches of 50 claims (~10 KiB each) pass 64 KiB often.
+    UnaryOperator<NodeConfig> byBytes = c -> c.withSnapshotEveryEntries(1_000_000).withSnapshotEveryBytes(64 << 10)
+        .withPurgeGap(4).withLogSegmentBytes(16 << 10);
+    try (TestCluster cluster = new TestCluster(dir, 3, byBytes).startAll()) {
+      StemeNode leader = cluster.awaitLeader(WAIT);
+      String laggard = cluster.follower().id();
+      cluster.stop(laggard);
+      for (int b = 0; b < 40; b++) {
+        List<Proposal> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          batch.add(claim("batch" + b + "-" + i, "a value long enough to make the entry weigh something", "agent" + (i % 4)));
+        }
+        leader.write(batch);
+      }
+      TestCluster.await(WAIT, "a snapshot by bytes, and the log purged behind it",
+          () -> leader.status().snapshotIndex() > 10 ? true : null);
+
+      StemeNode back = cluster.start(laggard);
+      MerkleSummary converged = cluster.awaitConverged(WAIT);
+      assertThat(converged.records()).isEqualTo(2000);
+      assertThat(back.stateMachine().store().file().toString())
+          .as("state replaced by the leader's copied files").doesNotContain("state-1");
+      assertThat(back.stateMachine().store().recomputeMerkle().rootHex()).isEqualTo(converged.root());
+    }
+  }
 }

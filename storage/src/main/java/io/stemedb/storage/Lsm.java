@@ -360,6 +360,32 @@ final class Lsm implements AutoCloseable {
     }
   }
 
+  // ----------------------------------------------------------------------------------- checkpoints
+
+  /** The files of the last commit, pinned until the checkpoint is closed. */
+  StoreCheckpoint checkpoint() throws IOException {
+    synchronized (swap) {
+      if (failed || closed) {
+        throw new StoreFailedException("the store failed earlier or is closed; reopen it: " + file);
+      }
+      Manifest m = manifest;
+      List<Run> named = new ArrayList<>();
+      for (long n : m.runs()) {
+        // The manifest names only runs of the current view (a commit or a merge publishes both together).
+        Run r = view.runs.stream().filter(x -> x.number() == n).findFirst()
+            .orElseThrow(() -> new IllegalStateException("run " + n + " of " + file + " is named but not open"));
+        r.retain();
+        named.add(r);
+      }
+      try {
+        return new StoreCheckpoint(m, named);
+      } catch (IOException | RuntimeException e) {
+        named.forEach(Run::release);
+        throw e;
+      }
+    }
+  }
+
   // ----------------------------------------------------------------------------------------- reads
 
   private View acquire() {

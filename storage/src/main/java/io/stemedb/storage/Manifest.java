@@ -83,6 +83,21 @@ record Manifest(long appliedIndex, long appliedTerm, long nextRun, List<Long> ru
 
   /** Replaces {@code file} with this manifest, durably: when this returns, a crash keeps it. */
   void write(Path file) throws IOException {
+    ByteBuffer out = ByteBuffer.wrap(toBytes());
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (out.hasRemaining()) {
+        ch.write(out);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory(file.toAbsolutePath().getParent());
+  }
+
+  /** The file's bytes: what {@link #read} reads back. */
+  byte[] toBytes() {
     int size = MAGIC.length + 8 * 3 + 4 + 8 * runs.size() + 4 + 4;
     for (byte[] page : merklePages.values()) {
       size += 8 + page.length;
@@ -95,17 +110,8 @@ record Manifest(long appliedIndex, long appliedTerm, long nextRun, List<Long> ru
         .forEach(e -> out.putInt(e.getKey()).putInt(e.getValue().length).put(e.getValue()));
     CRC32C crc = new CRC32C();
     crc.update(out.array(), 0, out.position());
-    out.putInt((int) crc.getValue()).flip();
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (out.hasRemaining()) {
-        ch.write(out);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(file.toAbsolutePath().getParent());
+    out.putInt((int) crc.getValue());
+    return out.array();
   }
 
   /** Makes the directory's entries (new run files, the rename) durable. */

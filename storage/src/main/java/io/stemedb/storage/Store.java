@@ -98,6 +98,15 @@ public final class Store implements AutoCloseable {
     return file;
   }
 
+  /**
+   * The files of the last commit, pinned until closed: a copy of them is this store at {@link
+   * #committedIndex} (what a follower behind the leader's purged log installs; see {@link
+   * CheckpointInstall}).
+   */
+  public StoreCheckpoint checkpoint() throws java.io.IOException {
+    return lsm.checkpoint();
+  }
+
   /** Bytes the store's files (manifest and runs) take on disk. */
   public long sizeOnDisk() {
     return lsm.sizeOnDisk();
@@ -632,6 +641,10 @@ public final class Store implements AutoCloseable {
     } else {
       return Hashing.sha256("epoch\0" + ((EpochOpening) r).subject());
     }
+  }
+
+  public synchronized boolean isClosed() {
+    return closed;
   }
 
   /** Commits what was applied (unless the store failed), then closes its files. */

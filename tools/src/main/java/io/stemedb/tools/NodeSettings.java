@@ -36,6 +36,7 @@ public record NodeSettings(
     int raftPort,
     String clusterName,
     long snapshotEveryEntries,
+    long snapshotEveryBytes,
     Duration commitInterval,
     Duration requestTimeout,
     List<Member> peers,
@@ -62,7 +63,7 @@ public record NodeSettings(
   private static final Map<String, Set<String>> KEYS = Map.of(
       "node", Set.of("id", "data_dir"),
       "http", Set.of("host", "port"),
-      "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "commit_interval_ms", "request_timeout_ms",
+      "raft", Set.of("host", "port", "cluster_name", "snapshot_every_entries", "snapshot_every_bytes", "commit_interval_ms", "request_timeout_ms",
           "merkle_check_interval_ms"),
       "auth", Set.of("admin_token", "writer_tokens", "read_tokens"),
       "rate_limits", Set.of("endpoint_per_second", "agent_per_second"),
@@ -145,6 +146,7 @@ public record NodeSettings(
         integer(c, "raft", "port", origin),
         c.path("raft").path("cluster_name").asText("stemedb"),
         c.path("raft").path("snapshot_every_entries").asLong(10_000),
+        c.path("raft").path("snapshot_every_bytes").asLong(64L << 20),
         Duration.ofMillis(c.path("raft").path("commit_interval_ms").asLong(1000)),
         Duration.ofMillis(c.path("raft").path("request_timeout_ms").asLong(5000)),
         peers,
@@ -263,7 +265,7 @@ public record NodeSettings(
         .map(p -> new NodeConfig.Peer(p.id(), p.raftAddress(), p.priority(), p.learner())).toList();
     NodeConfig base = NodeConfig.of(nodeId, raftHost, raftPort, raftPeers, dataDir);
     return new NodeConfig(nodeId, raftHost, raftPort, raftPeers, dataDir, clusterName, snapshotEveryEntries,
-        commitInterval, requestTimeout, base.electionTimeoutMin(), base.electionTimeoutMax(), base.purgeGap(),
+        snapshotEveryBytes, commitInterval, requestTimeout, base.electionTimeoutMin(), base.electionTimeoutMax(), base.purgeGap(),
         base.logSegmentBytes(), groupCommit, merkleCheckInterval, tls);
   }
 

@@ -17,11 +17,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The serving side of a snapshot copy: store checkpoints pinned for followers that copy them. A
  * checkpoint keeps its run files from compaction's deletes, so each is released when its follower
- * says it is done, or after {@link #IDLE_NANOS} without a read (a follower that died part-way).
+ * says it is done, or after 10 minutes without a read (a follower that died part-way).
  */
 final class CheckpointLeases implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointLeases.class);
   static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
+  private final long idleNanos;
   /** More followers copying at once than this are told to come back later. */
   static final int MAX_PINNED = 4;
   static final int MAX_CHUNK_BYTES = 8 << 20;
@@ -40,7 +41,12 @@ final class CheckpointLeases implements AutoCloseable {
   private long nextId = 1;
 
   CheckpointLeases(String node) {
+    this(node, IDLE_NANOS);
+  }
+
+  CheckpointLeases(String node, long idleNanos) {
     this.node = node;
+    this.idleNanos = idleNanos;
   }
 
   /** Pins the files of {@code store}'s last commit and lists them. */
@@ -83,12 +89,13 @@ final class CheckpointLeases implements AutoCloseable {
     }
   }
 
-  /** Releases checkpoints no follower has read for {@link #IDLE_NANOS} (also called every second). */
+  /** Releases checkpoints no follower has read for a while (also called every second). */
   synchronized void expireIdle() {
     for (Iterator<Map.Entry<Long, Lease>> it = pinned.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Long, Lease> e = it.next();
-      if (System.nanoTime() - e.getValue().lastUsed > IDLE_NANOS) {
-        LOG.warn("{}: snapshot {} unread for 10 minutes; releasing it (its follower gave up or died)", node, e.getKey());
+      if (System.nanoTime() - e.getValue().lastUsed > idleNanos) {
+        LOG.warn("{}: snapshot {} unread for {} s; releasing it (its follower gave up or died)", node, e.getKey(),
+            TimeUnit.NANOSECONDS.toSeconds(idleNanos));
         e.getValue().checkpoint.close();
         it.remove();
       }

@@ -41,7 +41,7 @@ final class SnapshotCopy {
 
   private SnapshotCopy() {}
 
-  static Copied copy(StemeStateMachine.Pipelined link, RaftPeerId leader, Path storeFile, String node)
+  static Copied copy(StemeStateMachine.LeaderLink link, RaftPeerId leader, Path storeFile, String node)
       throws IOException {
     SnapshotFilesReply listing = parse(link.query(leader, query(Query.newBuilder()
         .setSnapshotFiles(SnapshotFiles.getDefaultInstance()))).join(), SnapshotFilesReply.parser());
@@ -76,7 +76,7 @@ final class SnapshotCopy {
     }
   }
 
-  private static Pending request(StemeStateMachine.Pipelined link, RaftPeerId leader, long checkpoint, String name,
+  private static Pending request(StemeStateMachine.LeaderLink link, RaftPeerId leader, long checkpoint, String name,
       long offset) {
     SnapshotFileChunk chunk = SnapshotFileChunk.newBuilder().setCheckpoint(checkpoint).setName(name)
         .setOffset(offset).setMaxBytes(CHUNK_BYTES).build();
@@ -93,7 +93,7 @@ final class SnapshotCopy {
     return data.size();
   }
 
-  private static void release(StemeStateMachine.Pipelined link, RaftPeerId leader, long checkpoint) {
+  private static void release(StemeStateMachine.LeaderLink link, RaftPeerId leader, long checkpoint) {
     try {
       link.query(leader, query(Query.newBuilder().setSnapshotFiles(SnapshotFiles.newBuilder().setRelease(checkpoint))))
           .join();

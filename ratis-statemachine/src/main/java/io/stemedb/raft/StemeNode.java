@@ -121,39 +121,30 @@ public final class StemeNode implements AutoCloseable {
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
     this.client = newClient(group, config.requestTimeout(), rpc);
-    stateMachine.setLeaderLink(new StemeStateMachine.LeaderLink() {
-      @Override
-      public CompletableFuture<ByteString> query(RaftPeerId leader, Message query) {
-        return CompletableFuture.supplyAsync(() -> {
-          try {
-            return client.io().sendStaleRead(query, 0, leader);
-          } catch (IOException e) {
-            throw new CompletionException(e);
-          }
-        }, clientCalls).thenApply(StemeNode::staleReadContent);
-      }
-
-      @Override
-      public StemeStateMachine.Pipelined pipelined() {
-        // Ratis's blocking API waits for each answer before the next request, which held a snapshot
-        // copy to ~50 MB/s here; its async API keeps several in flight (~140 MB/s).
-        RaftClient own = newClient(group, config.requestTimeout(), rpc);
-        return new StemeStateMachine.Pipelined() {
-          @Override
-          public CompletableFuture<ByteString> query(RaftPeerId leader, Message query) {
-            return own.async().sendStaleRead(query, 0, leader).thenApply(StemeNode::staleReadContent);
-          }
-
-          @Override
-          public void close() {
-            try {
-              own.close();
-            } catch (IOException e) {
-              LOG.warn("closing the snapshot copy's Raft client failed", e);
+    // Ratis's blocking API waits for each answer before the next request, which held a snapshot copy
+    // to ~50 MB/s here; its async API keeps several in flight (~140 MB/s).
+    stateMachine.setLeaderLinks(() -> {
+      RaftClient own = newClient(group, config.requestTimeout(), rpc);
+      return new StemeStateMachine.LeaderLink() {
+        @Override
+        public CompletableFuture<ByteString> query(RaftPeerId leader, Message query) {
+          return own.async().sendStaleRead(query, 0, leader).thenApply(reply -> {
+            if (!reply.isSuccess()) {
+              throw new CompletionException(reply.getException());
             }
+            return reply.getMessage().getContent();
+          });
+        }
+
+        @Override
+        public void close() {
+          try {
+            own.close();
+          } catch (IOException e) {
+            LOG.warn("closing the snapshot copy's Raft client failed", e);
           }
-        };
-      }
+        }
+      };
     });
     this.groupCommit = config.groupCommit().enabled()
         ? new GroupCommit(config.nodeId(), config.groupCommit(), this::send,
@@ -240,13 +231,6 @@ public final class StemeNode implements AutoCloseable {
       }
     }
     return p;
-  }
-
-  private static ByteString staleReadContent(RaftClientReply reply) {
-    if (!reply.isSuccess()) {
-      throw new CompletionException(reply.getException());
-    }
-    return reply.getMessage().getContent();
   }
 
   private static RaftClient newClient(RaftGroup group, Duration requestTimeout, Parameters rpc) {

@@ -74,20 +74,13 @@ public final class StemeStateMachine extends BaseStateMachine {
         }
       };
 
-  /** How a follower reaches the leader for a snapshot (stale reads). */
-  interface LeaderLink {
-    /** One query through the node's client. */
-    CompletableFuture<ByteString> query(RaftPeerId leader, Message query);
-
-    /**
-     * A link of its own for a bulk copy, closed when the copy ends: its queries are pipelined (several
-     * in flight), which Ratis offers only on its ordered async API — and that API's window closes for
-     * good after one failed request, so it must never be the node's shared client.
-     */
-    Pipelined pipelined();
-  }
-
-  interface Pipelined extends AutoCloseable {
+  /**
+   * How a follower reaches the leader for a snapshot copy: stale reads on a Raft client of its own,
+   * opened per copy and closed after it. Its queries are pipelined (several in flight), which Ratis
+   * offers only on its ordered async API — and that API's window closes for good after one failed
+   * request, so it must never be the node's shared client.
+   */
+  interface LeaderLink extends AutoCloseable {
     CompletableFuture<ByteString> query(RaftPeerId leader, Message query);
 
     @Override
@@ -103,7 +96,7 @@ public final class StemeStateMachine extends BaseStateMachine {
   private final AtomicLong appliedLogBytes = new AtomicLong();
   private volatile long appliedLogBytesAtSnapshot;
   private final Object appliedSignal = new Object();
-  private volatile LeaderLink leaderLink;
+  private volatile java.util.function.Supplier<LeaderLink> leaderLinks;
   private volatile Store store;
   private StateDirectory directory;
   private ScheduledExecutorService committer;
@@ -142,8 +135,8 @@ public final class StemeStateMachine extends BaseStateMachine {
     this.followers = count;
   }
 
-  void setLeaderLink(LeaderLink link) {
-    this.leaderLink = link;
+  void setLeaderLinks(java.util.function.Supplier<LeaderLink> links) {
+    this.leaderLinks = links;
   }
 
   // ------------------------------------------------------------------------------------ initialize
@@ -580,16 +573,16 @@ public final class StemeStateMachine extends BaseStateMachine {
   }
 
   private TermIndex installFrom(RaftPeerId leader) {
-    LeaderLink link = leaderLink;
-    if (link == null) {
+    java.util.function.Supplier<LeaderLink> links = leaderLinks;
+    if (links == null) {
       throw new IllegalStateException("no link to the leader yet");
     }
     try {
       java.nio.file.Path target = directory.newGeneration();
       long started = System.nanoTime();
       SnapshotCopy.Copied copied;
-      try (Pipelined pipelined = link.pipelined()) {
-        copied = SnapshotCopy.copy(pipelined, leader, target, getId().toString());
+      try (LeaderLink link = links.get()) {
+        copied = SnapshotCopy.copy(link, leader, target, getId().toString());
       }
       Store.Position p;
       String root;

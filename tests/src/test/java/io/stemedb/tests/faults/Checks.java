@@ -267,6 +267,44 @@ public final class Checks {
     return states;
   }
 
+  /**
+   * Why replicas did not converge, for a failure seen only on a CI machine whose files are gone: every
+   * node's view of the cluster, and the recent log of each node behind the most advanced one (without
+   * Ratis's per-request refusals during a snapshot installation, which would fill the tail).
+   */
+  static String laggards(FaultCluster c, Map<Integer, MerkleState> states) {
+    long highest = states.values().stream().filter(Objects::nonNull).mapToLong(MerkleState::index).max().orElse(-1);
+    StringBuilder b = new StringBuilder();
+    for (int k = 1; k <= c.nodes(); k++) {
+      b.append("  n").append(k).append(" status: ").append(c.status(k).map(Object::toString).orElse("(no answer)")).append('\n');
+    }
+    for (int k = 1; k <= c.nodes(); k++) {
+      MerkleState s = states.get(k);
+      if (s != null && s.index() == highest) {
+        continue;
+      }
+      List<String> lines = c.log(k).lines()
+          .filter(l -> !l.contains("snapshot installation is in progress") && !l.contains(" DEBUG ")).toList();
+      b.append("  n").append(k).append(" log, last 60 lines:\n");
+      lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(l -> b.append("    ").append(l).append('\n'));
+      b.append("  n").append(k).append(" data directory:\n").append(c.listing(k));
+      b.append("  n").append(k).append(" threads in StemeDB code or applying the log:\n")
+          .append(applyThreads(c.threadDump(k)));
+    }
+    return b.toString();
+  }
+
+  /** The stacks of a thread dump that show where a replica's apply stands (Ratis's updater, our code). */
+  static String applyThreads(String dump) {
+    StringBuilder b = new StringBuilder();
+    for (String thread : dump.split("\n\\s*\n")) {
+      if (thread.contains("StateMachineUpdater") || thread.contains("io.stemedb")) {
+        thread.lines().limit(40).forEach(l -> b.append("    ").append(l).append('\n'));
+      }
+    }
+    return b.toString();
+  }
+
   /** Everything one replica holds of the workload's subjects, read locally (stale: no quorum needed). */
   public static Replica replica(FaultCluster c, int node, Workload w) {
     List<String> values = new ArrayList<>();
@@ -307,7 +345,11 @@ public final class Checks {
   }
 
   /** Observations, verdicts and faults of one run. */
-  public record Report(String name, History history, List<String> faults, List<Verdict> verdicts) {
+  public record Report(String name, History history, List<String> faults, List<Verdict> verdicts, String diagnosis) {
+    public Report(String name, History history, List<String> faults, List<Verdict> verdicts) {
+      this(name, history, faults, verdicts, "");
+    }
+
     public boolean passed() {
       return verdicts.stream().allMatch(Verdict::passed);
     }
@@ -320,6 +362,9 @@ public final class Checks {
       faults.forEach(f -> b.append("  ").append(f).append('\n'));
       b.append("verdicts:\n");
       verdicts.forEach(v -> b.append("  ").append(v).append('\n'));
+      if (!diagnosis.isEmpty()) {
+        b.append("diagnosis:\n").append(diagnosis);
+      }
       return b.toString();
     }
   }
@@ -333,7 +378,12 @@ public final class Checks {
       throws InterruptedException {
     List<Verdict> verdicts = new ArrayList<>();
     Map<Integer, MerkleState> roots = awaitConvergence(c, Duration.ofSeconds(90));
-    verdicts.add(convergence(roots));
+    Verdict converged = convergence(roots);
+    verdicts.add(converged);
+    String diagnosis = converged.passed() ? "" : laggards(c, roots);
+    if (!diagnosis.isEmpty()) {
+      System.out.println(name + ": replicas did not converge\n" + diagnosis); // the checks below may throw
+    }
     Map<Integer, Replica> replicas = new TreeMap<>();
     for (int k = 1; k <= c.nodes(); k++) {
       replicas.put(k, replica(c, k, w));
@@ -347,7 +397,7 @@ public final class Checks {
       verdicts.add(singleLeader(sampler.rounds()));
     }
     verdicts.addAll(extra);
-    Report r = new Report(name, w.history(), c.faults(), verdicts);
+    Report r = new Report(name, w.history(), c.faults(), verdicts, diagnosis);
     System.out.println(r.text());
     return r;
   }

@@ -302,6 +302,39 @@ public final class FaultCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A thread dump of {@code node} (jstack from this JVM's JDK), also written next to its log so that
+   * {@link #keepLogs} keeps it; empty when the node is not running.
+   */
+  public String threadDump(int node) {
+    return process(node).map(h -> {
+      String dump = Sh.tryRun(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(), Long.toString(h.pid())).output();
+      try {
+        Files.writeString(dir.resolve("n" + node).resolve("threads.txt"), dump);
+      } catch (IOException e) {
+        // the dump is still returned
+      }
+      return dump;
+    }).orElse("");
+  }
+
+  /** Every file under {@code node}'s data directory with its size (Raft log segments name their index ranges). */
+  public String listing(int node) {
+    try (java.util.stream.Stream<Path> files = Files.walk(dataDir(node))) {
+      StringBuilder b = new StringBuilder();
+      files.filter(Files::isRegularFile).sorted().forEach(f -> {
+        try {
+          b.append("    ").append(dataDir(node).relativize(f)).append(' ').append(Files.size(f)).append('\n');
+        } catch (IOException e) {
+          b.append("    ").append(f).append(' ').append(e).append('\n');
+        }
+      });
+      return b.toString();
+    } catch (IOException e) {
+      return "    " + e + "\n";
+    }
+  }
+
   /** Copies the node logs to target/fault-logs/<dir>/ (the temporary directory goes with the test). */
   private void keepLogs() {
     try {
@@ -311,6 +344,10 @@ public final class FaultCluster implements AutoCloseable {
         Path log = dir.resolve("n" + k).resolve("node.log");
         if (Files.exists(log)) {
           Files.copy(log, keep.resolve("n" + k + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path threads = dir.resolve("n" + k).resolve("threads.txt");
+        if (Files.exists(threads)) {
+          Files.copy(threads, keep.resolve("n" + k + "-threads.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
       }
       Files.write(keep.resolve("faults.txt"), faults());

@@ -1,0 +1,30 @@
+package io.stemedb.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.junit.jupiter.api.Test;
+
+/** Ratis settings whose default is wrong for StemeDB, each with the reason in StemeNode.serverProperties. */
+class ServerPropertiesTest {
+  private static RaftProperties properties() {
+    return StemeNode.serverProperties(NodeConfig.of("n1", "127.0.0.1", 9999,
+        List.of(new NodeConfig.Peer("n1", "127.0.0.1:9999", 0)), Path.of("unused")));
+  }
+
+  @Test
+  void followersAppendOnThePlainPathNotTheComposedOne() {
+    // org.apache.ratis.server.impl.ComposedAppendResendTest shows what the composed path drops.
+    assertThat(RaftServerConfigKeys.Log.appendEntriesComposeEnabled(properties())).isFalse();
+  }
+
+  @Test
+  void noCommitMetadataEntriesAndNoLeaderPushedSnapshots() {
+    RaftProperties p = properties();
+    assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(p)).isFalse();
+    assertThat(RaftServerConfigKeys.Log.Appender.installSnapshotEnabled(p)).isFalse();
+  }
+}

@@ -72,7 +72,8 @@ final class Commands {
    * @throws IllegalArgumentException naming the request, change and rule when no request is valid
    */
   static LogEntry completeOnLeader(LogEntry proposal, long nowMillis) {
-    LogEntry.Builder entry = LogEntry.newBuilder().setMerkleCheckpoint(proposal.getMerkleCheckpoint());
+    LogEntry.Builder entry = LogEntry.newBuilder().setMerkleCheckpoint(proposal.getMerkleCheckpoint())
+        .setReadBarrier(proposal.getReadBarrier());
     IllegalArgumentException firstFailure = null;
     for (int r = 0; r < proposal.getRequestsCount(); r++) {
       try {

@@ -7,8 +7,9 @@ public enum Consistency {
   /** Reflects every write acknowledged before the read began, on any node (Raft ReadIndex). */
   LINEARIZABLE,
   /**
-   * Served under the leader's lease (no quorum round trip on the leader). A follower cannot hold the
-   * lease, so there it falls back to {@link #LINEARIZABLE} (a ReadIndex answered by the leader's lease).
+   * What the leader holds as committed, confirmed by a majority's heartbeat replies: today the same
+   * ReadIndex round as {@link #LINEARIZABLE}. It was served under Ratis's leader lease, which a
+   * deposed leader could renew from its followers' rejections (see StemeNode.serverProperties).
    */
   LEADER,
   /** This replica's state as it is, refused when the node has not heard from a leader for maxLagMs. */

@@ -94,6 +94,8 @@ public final class StemeNode implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(StemeStateMachine.daemon("stemedb-merkle-check"));
   private static final Message BARRIER_QUERY = Message.valueOf(UnsafeByteOperations.unsafeWrap(
       Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build().toByteArray()));
+  private static final Message LEADER_READ_ROUND = Message.valueOf(UnsafeByteOperations.unsafeWrap(
+      LogEntry.newBuilder().setReadBarrier(true).build().toByteArray()));
   private final org.apache.ratis.protocol.ClientId readClientId = org.apache.ratis.protocol.ClientId.randomId();
   private final java.util.concurrent.atomic.AtomicLong readCallIds = new java.util.concurrent.atomic.AtomicLong();
   private final ReadBarriers readBarriers = new ReadBarriers(this::readIndexRound, clientCalls);
@@ -198,9 +200,12 @@ public final class StemeNode implements AutoCloseable {
     GrpcConfigKeys.Server.setHost(p, c.raftHost());
     GrpcConfigKeys.Server.setPort(p, c.raftPort());
     RaftServerConfigKeys.setStorageDir(p, List.of(c.dataDir().resolve("raft").toFile()));
-    // Followers serve linearizable reads through ReadIndex; the leader answers from its lease.
+    // A follower's reads go through ReadIndex, which the leader confirms with a heartbeat round
+    // that only successful replies complete (the leader's own reads commit an entry instead, see
+    // readIndexAttempt). No leader lease: Ratis 3.3 renews it from any reply to a heartbeat, a
+    // follower's "not leader, term is higher" included.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, true);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, false);
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(c.electionTimeoutMin().toMillis(), TimeUnit.MILLISECONDS));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(c.electionTimeoutMax().toMillis(), TimeUnit.MILLISECONDS));
     // A leader that missed a majority's replies for an election timeout steps down, and Ratis then
@@ -471,9 +476,9 @@ public final class StemeNode implements AutoCloseable {
 
   /**
    * One ReadIndex round, submitted to this node's Raft server directly (no client, no gRPC hop to
-   * itself): a leader answers from its lease, a follower asks the leader for its commit index; either
-   * way the reply comes once this node has applied up to it. Retried while there is no leader, until
-   * the request timeout.
+   * itself): a leader confirms its commit index with a heartbeat round, a follower asks the leader
+   * for it; either way the reply comes once this node has applied up to it. Retried while there is
+   * no leader, until the request timeout.
    */
   private CompletableFuture<Void> readIndexRound() {
     long deadline = System.nanoTime() + config.requestTimeout().toNanos();
@@ -483,13 +488,20 @@ public final class StemeNode implements AutoCloseable {
   }
 
   private void readIndexAttempt(long deadline, CompletableFuture<Void> done) {
+    // On the leader, the round commits an empty entry instead: Ratis's ReadIndex there skips its
+    // heartbeat round whenever an earlier round already confirmed the current commit index, so a
+    // deposed leader whose commit index had stopped (paused, cut off) answered reads from its old
+    // state until it stepped down (leaderPausedPastTheElectionTimeoutThenResumed). A commit needs a
+    // majority that still follows this node after the reads arrived; a deposed leader's attempt
+    // fails as "not leader" and the next one goes to the new leader as a follower's ReadIndex.
+    boolean leader = isLeaderQuietly();
     RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(readClientId)
         .setServerId(self)
         .setGroupId(group.getGroupId())
         .setCallId(readCallIds.incrementAndGet())
-        .setMessage(BARRIER_QUERY)
-        .setType(RaftClientRequest.readRequestType())
+        .setMessage(leader ? LEADER_READ_ROUND : BARRIER_QUERY)
+        .setType(leader ? RaftClientRequest.writeRequestType() : RaftClientRequest.readRequestType())
         .setTimeoutMs(config.requestTimeout().toMillis())
         .build();
     CompletableFuture<RaftClientReply> reply;
@@ -705,6 +717,14 @@ public final class StemeNode implements AutoCloseable {
 
   public boolean isLeader() {
     return division().getInfo().isLeader() && division().getInfo().isLeaderReady();
+  }
+
+  private boolean isLeaderQuietly() {
+    try {
+      return division().getInfo().isLeader();
+    } catch (RuntimeException e) {
+      return false; // not running yet, or closing: the attempt fails and is retried
+    }
   }
 
   /** Hands leadership to {@code nodeId} (which must be a voting member), waiting up to the timeout. */

@@ -265,7 +265,7 @@ public final class StemeStateMachine extends BaseStateMachine {
     LogEntry completed;
     try {
       LogEntry proposal = LogEntry.parseFrom(request.getMessage().getContent().asReadOnlyByteBuffer());
-      if (proposal.getRequestsCount() == 0 && !proposal.getMerkleCheckpoint()) {
+      if (proposal.getRequestsCount() == 0 && !proposal.getMerkleCheckpoint() && !proposal.getReadBarrier()) {
         throw new IllegalArgumentException("the entry holds no request");
       }
       completed = Commands.completeOnLeader(proposal, clock.millis());

@@ -22,6 +22,14 @@ class ServerPropertiesTest {
   }
 
   @Test
+  void noLeaderLeaseSoEveryLeaderReadIsConfirmedByAMajority() {
+    // Ratis renews a lease from a follower's rejection too (GrpcLogAppender updates the responded
+    // send time before it looks at the reply), which let a deposed leader answer stale reads.
+    assertThat(RaftServerConfigKeys.Read.leaderLeaseEnabled(properties())).isFalse();
+    assertThat(RaftServerConfigKeys.Read.option(properties())).isEqualTo(RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+  }
+
+  @Test
   void noCommitMetadataEntriesAndNoLeaderPushedSnapshots() {
     RaftProperties p = properties();
     assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(p)).isFalse();

@@ -160,6 +160,9 @@ public final class StemeDbFiguresBenchmark implements Callable<Integer> {
           ms(ready), commit, ms(applied));
       add(new Item("restart of a follower holding " + n + ": process start → /ready 200 and applied ≥ commit", "ms", "< 10,000 ms"),
           ready < 0 || applied < 0 ? Double.NaN : Math.max(ready, applied) / 1e6);
+      if (ready < 0 || applied < 0) {
+        keepLogs(c, "restart-run-" + run, out);
+      }
     }
     if (figures.contains(Figure.catchup)) {
       ops.stop(follower);
@@ -184,7 +187,19 @@ public final class StemeDbFiguresBenchmark implements Callable<Integer> {
               + "start → %,.0f assertions/s (%,.0f/s from its first answer)%n",
           run, ops.id(follower), behind, ms(up), commit, ms(caughtUp), rate, rateFromUp);
       add(new Item("catch-up of a follower " + n + " behind, from process start", "assertions/s", "≥ 100,000/s"), rate);
+      if (caughtUp < 0) {
+        keepLogs(c, "catchup-run-" + run, out);
+      }
       add(new Item("… from the follower's first HTTP answer", "assertions/s", ""), rateFromUp);
+    }
+  }
+
+  /** A figure that did not come within --wait: keep the node logs, which go with the cluster. */
+  private static void keepLogs(OwnCluster c, String what, PrintWriter out) {
+    try {
+      out.println("  did not finish within --wait; the node logs are kept in " + c.keepLogs(what));
+    } catch (java.io.IOException e) {
+      out.println("  did not finish within --wait; the node logs could not be kept: " + e);
     }
   }
 

@@ -126,6 +126,24 @@ public final class OwnCluster implements Contender {
     return out;
   }
 
+  /**
+   * Copies every node's log to {@code bench-logs/<time>-<what>/nK.log} under the working directory and
+   * returns that directory: the cluster's own directory goes when the benchmark ends, and a figure that
+   * timed out is only explained by what the nodes logged.
+   */
+  public Path keepLogs(String what) throws IOException {
+    String time = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    Path keep = Path.of("bench-logs", time + "-" + what.replaceAll("[^A-Za-z0-9_-]", "-")).toAbsolutePath();
+    Files.createDirectories(keep);
+    for (int i = 1; i <= NODES; i++) {
+      Path log = dir.resolve("n" + i).resolve("node.log");
+      if (Files.exists(log)) {
+        Files.copy(log, keep.resolve("n" + i + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    return keep;
+  }
+
   @Override
   public void close() {
     stop();

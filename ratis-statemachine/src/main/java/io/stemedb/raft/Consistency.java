@@ -7,9 +7,9 @@ public enum Consistency {
   /** Reflects every write acknowledged before the read began, on any node (Raft ReadIndex). */
   LINEARIZABLE,
   /**
-   * What the leader holds as committed, confirmed by a majority's heartbeat replies: today the same
-   * ReadIndex round as {@link #LINEARIZABLE}. It was served under Ratis's leader lease, which a
-   * deposed leader could renew from its followers' rejections (see StemeNode.serverProperties).
+   * What the leader holds as committed: today the same round as {@link #LINEARIZABLE} (on the leader
+   * an empty entry committed after the read arrived). It was served under Ratis's leader lease, which
+   * a deposed leader could renew from its followers' rejections (see StemeNode.serverProperties).
    */
   LEADER,
   /** This replica's state as it is, refused when the node has not heard from a leader for maxLagMs. */

@@ -475,9 +475,9 @@ public final class StemeNode implements AutoCloseable {
   }
 
   /**
-   * One ReadIndex round, submitted to this node's Raft server directly (no client, no gRPC hop to
-   * itself): a leader confirms its commit index with a heartbeat round, a follower asks the leader
-   * for it; either way the reply comes once this node has applied up to it. Retried while there is
+   * One read round, submitted to this node's Raft server directly (no client, no gRPC hop to
+   * itself): a leader commits an empty entry, a follower asks the leader for its commit index
+   * (ReadIndex); either way the reply comes once this node has applied up to it. Retried while there is
    * no leader, until the request timeout.
    */
   private CompletableFuture<Void> readIndexRound() {

@@ -60,12 +60,17 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
-  /** Adds a brand-new node's config (same cluster, its own port and directory) without starting it. */
+  /**
+   * Adds a brand-new node's config (same cluster, its own port and directory) without starting it.
+   * Like {@code stemedb add-node}, the node lists itself as a learner: one that listed itself as a
+   * voter stood for election before the leader had added it, was told to shut down, and closed
+   * (seen on a loaded machine). Returns the peer as the cluster should add it (a voter).
+   */
   NodeConfig.Peer addConfig(String id, List<NodeConfig.Peer> peers, UnaryOperator<NodeConfig> tune) {
     int port = freePort();
     NodeConfig.Peer peer = new NodeConfig.Peer(id, "127.0.0.1:" + port, 0);
     List<NodeConfig.Peer> all = new ArrayList<>(peers);
-    all.add(peer);
+    all.add(new NodeConfig.Peer(id, peer.raftAddress(), 0, true));
     configs.put(id, tune.apply(NodeConfig.of(id, "127.0.0.1", port, all, dir.resolve(id))));
     return peer;
   }

@@ -92,6 +92,9 @@ public final class StemeNode implements AutoCloseable {
   private final NodeMetrics metrics = new NodeMetrics();
   private final java.util.concurrent.ScheduledExecutorService merkleChecks =
       Executors.newSingleThreadScheduledExecutor(StemeStateMachine.daemon("stemedb-merkle-check"));
+  /** Runs only after a restore (its own thread: asking the leader can block for seconds). */
+  private final java.util.concurrent.ScheduledExecutorService restoreRejoin =
+      Executors.newSingleThreadScheduledExecutor(StemeStateMachine.daemon("stemedb-restore-rejoin"));
   private static final Message BARRIER_QUERY = Message.valueOf(UnsafeByteOperations.unsafeWrap(
       Query.newBuilder().setBarrier(ReadBarrier.getDefaultInstance()).build().toByteArray()));
   private static final Message LEADER_READ_ROUND = Message.valueOf(UnsafeByteOperations.unsafeWrap(
@@ -161,9 +164,63 @@ public final class StemeNode implements AutoCloseable {
       MerkleCheck check = new MerkleCheck(config.nodeId(), new MerkleCheckSide(), metrics, config.requestTimeout().toMillis());
       merkleChecks.scheduleWithFixedDelay(check::run, every, every, TimeUnit.MILLISECONDS);
     }
+    watchRestoreRejoin();
     LOG.info("node {} started: raft {}:{} ({}), peers {}, data {}",
         config.nodeId(), config.raftHost(), config.raftPort(),
         config.tls() == null ? "plaintext" : "mutual TLS, trusting " + config.tls().caFile(), config.peers(), config.dataDir());
+  }
+
+  /** After a restore installed at this start: see that the leader brings this node forward ({@link RestoreRejoin}). */
+  private void watchRestoreRejoin() {
+    Store.Position restored = stateMachine.restoredAt();
+    if (restored == null) {
+      return;
+    }
+    RestoreRejoin rejoin = new RestoreRejoin(config.nodeId(), restored.index(), new RestoreRejoin.Node() {
+      @Override
+      public String leader() {
+        RaftPeerId leader = division().getInfo().getLeaderId();
+        return leader == null ? null : leader.toString();
+      }
+
+      @Override
+      public boolean isLeader() {
+        return isLeaderQuietly();
+      }
+
+      @Override
+      public long commitIndex() {
+        return division().getRaftLog().getLastCommittedIndex();
+      }
+
+      @Override
+      public long leaderCommitIndex(String leader) throws IOException {
+        RaftPeerId id = RaftPeerId.valueOf(leader);
+        return client.getGroupManagementApi(id).info(group.getGroupId()).getCommitInfos().stream()
+            .filter(c -> RaftPeerId.valueOf(c.getServer().getId()).equals(id))
+            .mapToLong(org.apache.ratis.proto.RaftProtos.CommitInfoProto::getCommitIndex)
+            .findFirst().orElseThrow(() -> new IOException(leader + " did not report its commit index"));
+      }
+
+      @Override
+      public boolean copyingSnapshot() {
+        return stateMachine.copyingSnapshot();
+      }
+
+      @Override
+      public void askToStepDown(String leader) throws IOException {
+        RaftClientReply reply = client.admin().transferLeadership(null, RaftPeerId.valueOf(leader),
+            PRIORITY_TRANSFER_TIMEOUT_MS);
+        if (!reply.isSuccess()) {
+          throw reply.getException() != null ? reply.getException() : new IOException("refused");
+        }
+      }
+    }, TimeUnit.MILLISECONDS.toNanos(Math.max(5000, 5 * config.electionTimeoutMax().toMillis())), 3);
+    restoreRejoin.scheduleWithFixedDelay(() -> {
+      if (!rejoin.check(System.nanoTime())) {
+        restoreRejoin.shutdown();
+      }
+    }, 1, 1, TimeUnit.SECONDS);
   }
 
   /** Starts the node; it joins (or forms) its cluster in the background. */
@@ -834,6 +891,7 @@ public final class StemeNode implements AutoCloseable {
       }
       leaderProbe.shutdownNow();
       merkleChecks.shutdownNow();
+      restoreRejoin.shutdownNow();
       clientCalls.shutdownNow();
       client.close();
     } finally {

@@ -116,6 +116,9 @@ public final class StemeStateMachine extends BaseStateMachine {
 
   private final java.nio.file.Path seedDirectory;
   private final DiskFailure onDiskFailure;
+  /** The restore this start installed (the index it is at), or null. */
+  private volatile Store.Position restoredAt;
+  private volatile boolean copyingSnapshot;
 
   StemeStateMachine(Clock clock, Duration commitInterval, NodeMetrics metrics, java.nio.file.Path seedDirectory,
       DiskFailure onDiskFailure) {
@@ -129,6 +132,16 @@ public final class StemeStateMachine extends BaseStateMachine {
   /** The root this replica recorded at checkpoint {@code index}, or null (not applied, or forgotten). */
   String checkpointRoot(long index) {
     return checkpoints.root(index);
+  }
+
+  /** Where the restore that this start installed left the state, or null when there was none. */
+  Store.Position restoredAt() {
+    return restoredAt;
+  }
+
+  /** True while a snapshot is being copied from the leader. */
+  boolean copyingSnapshot() {
+    return copyingSnapshot;
   }
 
   void setFollowers(int count) {
@@ -233,6 +246,7 @@ public final class StemeStateMachine extends BaseStateMachine {
       metadata.persist(org.apache.ratis.server.storage.RaftStorageMetadata.valueOf(seed.term(), RaftPeerId.valueOf("")));
     }
     seed.delete();
+    restoredAt = wanted;
     LOG.info("{}: installed the restored state at index {} (term {}) from {}", getId(), seed.index(), seed.term(),
         seedDirectory);
   }
@@ -569,7 +583,9 @@ public final class StemeStateMachine extends BaseStateMachine {
     RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
     LOG.info("{}: behind the leader's log (it starts at {}); installing a snapshot from {}",
         getId(), firstTermIndexInLog, leader);
-    return CompletableFuture.supplyAsync(() -> installFrom(leader), installer);
+    copyingSnapshot = true;
+    return CompletableFuture.supplyAsync(() -> installFrom(leader), installer)
+        .whenComplete((installed, error) -> copyingSnapshot = false);
   }
 
   private TermIndex installFrom(RaftPeerId leader) {

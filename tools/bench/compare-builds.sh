@@ -13,7 +13,13 @@ REV=${1:?usage: compare-builds.sh REV [ROUNDS]}
 ROUNDS=${2:-2}
 HERE="$(cd "$(dirname "$0")/../.." && pwd)"
 OLD=$(mktemp -d /tmp/stemedb-build-XXXXXX)
-trap 'rm -rf "$OLD" /tmp/stemedb-compare-builds-*' EXIT
+stop_all() { # also when a step fails: no cluster is left running
+  for d in /tmp/stemedb-compare-builds-*; do
+    [ -d "$d" ] && "$HERE/stemedb" cluster down --dir "$d" > /dev/null 2>&1 || true
+  done
+  rm -rf "$OLD" /tmp/stemedb-compare-builds-*
+}
+trap stop_all EXIT
 git clone -q "$HERE" "$OLD"
 git -C "$OLD" checkout -q "$REV"
 echo "building $REV in $OLD ..."

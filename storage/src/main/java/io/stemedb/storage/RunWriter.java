@@ -26,7 +26,11 @@ import org.mapdb.volume.Volume;
  */
 final class RunWriter implements AutoCloseable {
   static final long MAGIC = 0x5354454d45525532L; // "STEMERU2"
-  /** Keys share long prefixes (table, subject, predicate): MapDB's delta serializer stores each once per node. */
+  /**
+   * Keys and values are stored whole, each with its length. Keys share long prefixes (table, subject,
+   * predicate) that MapDB's {@code BYTE_ARRAY_DELTA} would store once per node; switching is a run
+   * format change (a new {@link #MAGIC}) and is not measured yet.
+   */
   static final org.mapdb.serializer.GroupSerializer<byte[]> KEYS = org.mapdb.Serializer.BYTE_ARRAY;
   static final org.mapdb.serializer.GroupSerializer<byte[]> VALUES = org.mapdb.Serializer.BYTE_ARRAY;
   private static final int PAGE = 64 * 1024;

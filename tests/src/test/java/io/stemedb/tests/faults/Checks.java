@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The checkers. Each is a pure function from what was observed to a {@link Verdict} (so that a unit
@@ -98,13 +99,24 @@ public final class Checks {
   // -------------------------------------------------------------------------------- single leader
 
   /**
+   * How long two primaries on a settled majority side may overlap. A leader deposed by an election it
+   * did not see (a missed heartbeat under load, not an injected fault) says "primary" in its old term
+   * until the new leader's first message reaches it; the product's own alert (SplitBrain) allows a
+   * minute. Longer than this is a leader that does not step down.
+   */
+  static final long LASTING_OVERLAP_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+  /**
    * Raft's election safety, as seen from outside: never two nodes primary in one term (by the status
-   * endpoint or by the gauges), and on a settled majority side sum(stemedb_cluster_is_primary) <= 1.
+   * endpoint or by the gauges), and on a settled majority side sum(stemedb_cluster_is_primary) <= 1
+   * apart from the moment of a leader change ({@link #LASTING_OVERLAP_NANOS}).
    */
   public static Verdict singleLeader(List<LeaderSampler.Round> rounds) {
     List<String> v = new ArrayList<>();
     Map<Long, Set<Integer>> primariesByTerm = new TreeMap<>();
     int settled = 0;
+    long overlapSince = -1;
+    boolean overlapReported = false;
     for (LeaderSampler.Round round : rounds) {
       for (LeaderSampler.Sample s : round.samples()) {
         if ("primary".equals(s.role()) && s.term() >= 0) {
@@ -114,13 +126,21 @@ public final class Checks {
           primariesByTerm.computeIfAbsent(s.metricTerm().longValue(), t -> new HashSet<>()).add(s.node());
         }
       }
+      double sum = 0;
       if (!round.healthySide().isEmpty()) {
         settled++;
-        double sum = round.samples().stream().filter(s -> round.healthySide().contains(s.node()))
+        sum = round.samples().stream().filter(s -> round.healthySide().contains(s.node()))
             .mapToDouble(s -> s.isPrimary() == null ? 0 : s.isPrimary()).sum();
-        if (sum > 1) {
-          v.add("sum(stemedb_cluster_is_primary) = " + sum + " on the majority side " + round.healthySide() + ": " + round.samples());
-        }
+      }
+      if (sum <= 1) {
+        overlapSince = -1; // no overlap, or an unsettled round: a new overlap starts from scratch
+        overlapReported = false;
+      } else if (overlapSince < 0) {
+        overlapSince = round.nanos();
+      } else if (!overlapReported && round.nanos() - overlapSince >= LASTING_OVERLAP_NANOS) {
+        overlapReported = true;
+        v.add("sum(stemedb_cluster_is_primary) = " + sum + " on the majority side " + round.healthySide() + " for "
+            + TimeUnit.NANOSECONDS.toMillis(round.nanos() - overlapSince) + " ms: " + round.samples());
       }
     }
     primariesByTerm.forEach((term, nodes) -> {

@@ -115,7 +115,8 @@ public final class Checks {
     List<String> v = new ArrayList<>();
     Map<Long, Set<Integer>> primariesByTerm = new TreeMap<>();
     int settled = 0;
-    long overlapSince = -1;
+    boolean overlapping = false; // System.nanoTime() may be any long, so no sentinel value for "none"
+    long overlapSince = 0;
     boolean overlapReported = false;
     for (LeaderSampler.Round round : rounds) {
       for (LeaderSampler.Sample s : round.samples()) {
@@ -133,9 +134,10 @@ public final class Checks {
             .mapToDouble(s -> s.isPrimary() == null ? 0 : s.isPrimary()).sum();
       }
       if (sum <= 1) {
-        overlapSince = -1; // no overlap, or an unsettled round: a new overlap starts from scratch
+        overlapping = false; // no overlap, or an unsettled round: a new overlap starts from scratch
         overlapReported = false;
-      } else if (overlapSince < 0) {
+      } else if (!overlapping) {
+        overlapping = true;
         overlapSince = round.nanos();
       } else if (!overlapReported && round.nanos() - overlapSince >= LASTING_OVERLAP_NANOS) {
         overlapReported = true;

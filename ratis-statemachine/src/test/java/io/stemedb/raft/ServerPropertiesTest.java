@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +36,20 @@ class ServerPropertiesTest {
     RaftProperties p = properties();
     assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(p)).isFalse();
     assertThat(RaftServerConfigKeys.Log.Appender.installSnapshotEnabled(p)).isFalse();
+  }
+
+  @Test
+  void theLeaderNeverWaitsMoreThanThreeQuartersOfASecondToRetryAFollower() {
+    // Ratis's default waits up to 7.5 s once a follower has failed 30 times, and stops waiting
+    // after ~2,000 failures; a restarted node must be found within a second, however long it was down.
+    RetryPolicy policy = RetryPolicy.parse(RaftServerConfigKeys.Log.Appender.retryPolicy(properties()));
+    for (int errors : new int[] {1, 10, 11, 30, 31, 1_000, 100_000, Integer.MAX_VALUE - 1}) {
+      for (int draw = 0; draw < 50; draw++) {
+        RetryPolicy.Action action = policy.handleAttemptFailure(() -> errors);
+        assertThat(action.shouldRetry()).as("still retrying after %d errors", errors).isTrue();
+        assertThat(action.getSleepTime().toLong(TimeUnit.MICROSECONDS)).as("wait in µs after %d errors", errors)
+            .isPositive().isLessThanOrEqualTo(750_000);
+      }
+    }
   }
 }

@@ -281,6 +281,10 @@ public final class LocalCluster implements Runnable {
       Files.readAllLines(prefix).stream().filter(w -> !w.isBlank()).forEach(command::add);
     }
     command.addAll(List.of(java, "-Xmx1g"));
+    // node.log is a plain file (no journald to stamp it): every line carries its time, so an operator
+    // can line up what the nodes did (an election, a snapshot install) with each other and the clients.
+    command.addAll(List.of("-Dorg.slf4j.simpleLogger.showDateTime=true",
+        "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX"));
     // Extra JVM options for every node, e.g. Ratis settings to try: -Draft.server.log.force.sync.num=16
     String extra = System.getenv("STEMEDB_NODE_JAVA_OPTS");
     if (extra != null && !extra.isBlank()) {

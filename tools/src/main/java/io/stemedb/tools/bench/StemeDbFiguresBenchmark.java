@@ -68,6 +68,9 @@ public final class StemeDbFiguresBenchmark implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "30", description = "seconds before a request counts as unanswered (default: ${DEFAULT-VALUE})")
   int timeoutSeconds;
 
+  @Option(names = "--keep-logs", description = "keep every run's node logs in bench-logs/ (they are kept anyway for a figure that does not finish)")
+  boolean keepLogs;
+
   @Option(names = "--cluster-arg", description = "an argument appended to `cluster up` (repeatable)")
   List<String> clusterArgs = new ArrayList<>();
 
@@ -97,6 +100,9 @@ public final class StemeDbFiguresBenchmark implements Callable<Integer> {
           measure(run, c, http, out);
         } finally {
           c.problems().forEach(out::println);
+          if (keepLogs) {
+            out.println("the node logs of run " + run + " are kept in " + c.keepLogs("run-" + run));
+          }
           out.println("stopping the local cluster");
           out.flush();
         }
